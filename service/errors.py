@@ -1,0 +1,75 @@
+"""One error shape everywhere: {"error": {"code", "message", "request_id"}}."""
+
+from __future__ import annotations
+
+import logging
+
+import psycopg
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from psycopg_pool import PoolTimeout
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from trackai.request_context import request_id_var
+
+log = logging.getLogger("trackai.api")
+
+
+class ApiError(Exception):
+    """Raise anywhere in a route: becomes the error shape with this status and code."""
+
+    def __init__(self, status: int, code: str, message: str, extra: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.extra = extra or {}
+
+
+def error_body(code: str, message: str, extra: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "request_id": request_id_var.get(), **(extra or {})}}
+
+
+def error_response(status: int, code: str, message: str, extra: dict | None = None,
+                   headers: dict | None = None) -> JSONResponse:
+    log.info("request rejected", extra={"status": status, "code": code})
+    return JSONResponse(error_body(code, message, extra), status_code=status, headers=headers)
+
+
+_HTTP_CODES = {
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+}
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError):
+        return error_response(exc.status, exc.code, exc.message, exc.extra)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException):
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
+        message = exc.detail if isinstance(exc.detail, str) else "request failed"
+        return error_response(exc.status_code, code, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError):
+        problems = [
+            {"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "problem": e.get("msg")}
+            for e in exc.errors()
+        ]
+        fields = ", ".join(p["field"] or "body" for p in problems[:5])
+        return error_response(422, "invalid_fields", f"invalid or missing fields: {fields}",
+                              {"fields": problems})
+
+    @app.exception_handler(psycopg.OperationalError)
+    @app.exception_handler(PoolTimeout)
+    async def _database_down(_: Request, exc: Exception):
+        log.warning("database unavailable: %s", type(exc).__name__)
+        return error_response(503, "database_unavailable",
+                              "the database is unreachable; nothing was stored, retry shortly",
+                              headers={"Retry-After": "5"})

@@ -1,0 +1,72 @@
+"""Dashboard actions on delivery. POST /api/meta/retry-failed re-queues a company's dead letters.
+
+The caller is a signed-in user (Supabase JWT, service.auth). The SQL runs as that user - role
+authenticated with their claims, inside one transaction - so delivery.retry_failed decides with
+app.has_company_access whether they are a marketing or backoffice admin of the company.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import psycopg
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.auth import require_user
+from service.errors import ApiError
+
+router = APIRouter(tags=["delivery"])
+
+
+class RetryFailed(BaseModel):
+    """Filters, all optional and combined: no filter retries every open dead letter of the company."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    company_id: UUID | None = Field(None, description="Needed only when you administer several companies.")
+    event_ids: list[str] | None = Field(None, max_length=10_000, description="Meta event_ids to retry.")
+    since: datetime | None = Field(None, description="Dead letters that died at or after this time.")
+    until: datetime | None = Field(None, description="Dead letters that died before this time.")
+    error_code: int | None = Field(None, description="Only those Meta refused with this code (e.g. 100).")
+
+
+class RetryFailedAnswer(BaseModel):
+    company_id: UUID
+    replayed: int = Field(description="Events put back on the queue.")
+    replay_id: int | None = Field(description="The delivery.replays row (null: nothing matched).")
+
+
+ANSWERS = {
+    401: {"description": "Missing, invalid or expired access token"},
+    403: {"description": "Not a marketing or backoffice admin of the company"},
+    422: {"description": "Invalid filters, or company_id needed"},
+}
+
+
+@router.post("/api/meta/retry-failed", response_model=RetryFailedAnswer, responses=ANSWERS,
+             summary="Re-queue dead-lettered events of your company (admins)")
+async def retry_failed(body: RetryFailed, request: Request,
+                       claims: Annotated[dict, Depends(require_user)]) -> RetryFailedAnswer:
+    if body.since and body.until and body.since >= body.until:
+        raise ApiError(422, "invalid_fields", "since must be before until")
+    async with request.app.state.pool.connection() as conn:
+        try:
+            async with conn.transaction():
+                await conn.execute("select set_config('request.jwt.claims', %s, true),"
+                                   " set_config('role', 'authenticated', true)", (json.dumps(claims),))
+                cur = await conn.execute(
+                    "select company_id, replay_id, replayed"
+                    " from delivery.retry_failed(%s, %s::text[], %s, %s, %s)",
+                    (body.company_id, body.event_ids, body.since, body.until, body.error_code))
+                rows = await cur.fetchall()
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise ApiError(403, "forbidden", exc.diag.message_primary or "forbidden") from None
+        except psycopg.errors.InvalidParameterValue as exc:
+            raise ApiError(422, "company_required",
+                           exc.diag.message_primary or "company_id is required") from None
+    company_id, replay_id, replayed = rows[0]
+    return RetryFailedAnswer(company_id=company_id, replay_id=replay_id, replayed=replayed)

@@ -1,0 +1,217 @@
+"""Ingestion endpoints. Each one reads and checks the body, then makes ONE call to a SQL function that
+authenticates, stores the inbound row, processes it and answers (status, body). Nothing is
+acknowledged before it is committed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from fastapi import APIRouter, Header, Request, Response
+
+from service.body import kept_headers, read_json_body
+from service.errors import ApiError, error_response
+from service.schemas import (
+    BrowserEvent,
+    BusinessEvent,
+    Conversion,
+    LeadCapture,
+    MercadoPagoNotification,
+    PerfectPayPostback,
+    PurchaseRecord,
+    body_doc,
+)
+from service.signatures import verify_mercadopago
+from trackai.request_context import request_id_var
+from trackai.secrets import Keyring, SecretError
+
+router = APIRouter(tags=["ingestion"])
+
+ANSWERS = {
+    200: {"description": "Accepted and stored"},
+    400: {"description": "Malformed JSON"},
+    401: {"description": "Bad token, signature or API key"},
+    404: {"description": "Unknown endpoint key"},
+    413: {"description": "Body over 1 MB"},
+    415: {"description": "Not application/json"},
+    422: {"description": "Missing or invalid fields"},
+    503: {"description": "Database unavailable; nothing stored"},
+}
+
+
+async def _sql_answer(request: Request, query: str, params: tuple) -> Response:
+    async with request.app.state.pool.connection() as conn:
+        cur = await conn.execute(query, params)
+        status, body = await cur.fetchone()
+    return Response(body, status_code=status, media_type="application/json")
+
+
+async def _body_or_reject(request: Request, source: str) -> str:
+    """The JSON body; a refused one is logged in tracking.rejected_requests before the 4xx."""
+    try:
+        return await read_json_body(request)
+    except ApiError as exc:
+        await _log_rejection(request, source, exc)
+        raise
+
+
+async def _log_rejection(request: Request, source: str, exc: ApiError) -> None:
+    async with request.app.state.pool.connection() as conn:
+        await conn.execute(
+            "select tracking.reject(null, %s, %s, %s, %s, %s, %s)",
+            (source, request_id_var.get(), exc.status, exc.code, exc.message,
+             int(request.headers.get("content-length") or 0)),
+        )
+
+
+@router.post("/webhooks/perfectpay/{endpoint_key}", responses=ANSWERS,
+             openapi_extra=body_doc(PerfectPayPostback),
+             summary="Perfect Pay postback (authenticated by its token field)")
+async def perfectpay(endpoint_key: str, request: Request) -> Response:
+    body = await _body_or_reject(request, "perfectpay")
+    return await _sql_answer(
+        request,
+        "select http_status, response::text from tracking.ingest_perfectpay(%s, %s, %s::jsonb, %s)",
+        (endpoint_key, body, kept_headers(request), request_id_var.get()),
+    )
+
+
+@router.post("/webhooks/mercadopago/{endpoint_key}", responses=ANSWERS,
+             openapi_extra=body_doc(MercadoPagoNotification),
+             summary="Mercado Pago notification (x-signature verified; the payment is fetched by a worker)")
+async def mercadopago(
+    endpoint_key: str,
+    request: Request,
+    x_signature: str | None = Header(None),
+    x_request_id: str | None = Header(None),
+) -> Response:
+    body = await _body_or_reject(request, "mercadopago")
+    async with request.app.state.pool.connection() as conn:
+        row = await (await conn.execute(
+            "select company_id::text, key_id, ciphertext from tracking.endpoint_secret(%s, 'mercadopago',"
+            " 'mercadopago_webhook_secret')", (endpoint_key,))).fetchone()
+    if row is None:
+        exc = ApiError(404, "unknown_endpoint", "no Mercado Pago webhook has this URL")
+        await _log_rejection(request, "mercadopago", exc)
+        raise exc
+    company_id, key_id, ciphertext = row
+    if ciphertext is None:
+        raise ApiError(409, "webhook_secret_missing",
+                       "this company has no Mercado Pago webhook secret saved; add it in the setup")
+    try:
+        secret = Keyring.parse(request.app.state.settings.secret_key).decrypt(
+            key_id, ciphertext, company_id, "mercadopago_webhook_secret")
+    except SecretError as exc:
+        raise ApiError(503, "secret_unavailable", str(exc)) from None
+    data_id = request.query_params.get("data.id") or (json.loads(body).get("data") or {}).get("id")
+    problem = verify_mercadopago(x_signature, x_request_id, str(data_id) if data_id else None, secret)
+    if problem:
+        exc = ApiError(401, problem, "the x-signature header does not match this notification"
+                       if problem == "bad_signature" else "the x-signature timestamp is outside the replay window")
+        await _log_rejection(request, "mercadopago", exc)
+        raise exc
+    return await _sql_answer(
+        request,
+        "select http_status, response::text from tracking.ingest_mercadopago(%s, %s, %s::jsonb, %s)",
+        (endpoint_key, body, kept_headers(request), request_id_var.get()),
+    )
+
+
+def _cors_headers(origin: str | None) -> dict:
+    if not origin:
+        return {}
+    return {"Access-Control-Allow-Origin": origin, "Vary": "Origin",
+            "Access-Control-Allow-Methods": "POST, OPTIONS",
+            "Access-Control-Allow-Headers": "content-type", "Access-Control-Max-Age": "600"}
+
+
+def _client_ip(request: Request) -> str | None:
+    forwarded = request.headers.get("x-forwarded-for")
+    if forwarded:
+        return forwarded.split(",")[0].strip()
+    return request.client.host if request.client else None
+
+
+@router.options("/collect", include_in_schema=False)
+async def collect_preflight(request: Request, key: str = "") -> Response:
+    origin = request.headers.get("origin")
+    async with request.app.state.pool.connection() as conn:
+        allowed = (await (await conn.execute(
+            "select tracking.collector_origin_allowed(%s, %s)", (key, origin or ""))).fetchone())[0]
+    if not allowed:
+        return error_response(403, "origin_not_allowed", "this site is not registered for the company")
+    return Response(status_code=204, headers=_cors_headers(origin))
+
+
+@router.post("/collect", responses={**ANSWERS, 202: {"description": "Accepted"}, 403: {"description": "Origin"}},
+             openapi_extra=body_doc(BrowserEvent),
+             summary="Browser events from the landing snippet (keyed by the public collector key)")
+async def collect(request: Request, key: str) -> Response:
+    # the snippet posts with sendBeacon, which sends text/plain: accept it as JSON here
+    try:
+        body = await read_json_body(request, allow_form=True)
+    except ApiError as exc:
+        await _log_rejection(request, "collector", exc)
+        raise
+    origin = request.headers.get("origin")
+    resp = await _sql_answer(
+        request,
+        "select http_status, response::text from tracking.ingest_collect(%s, %s, %s, %s, %s, %s)",
+        (key, origin, body, _client_ip(request), request.headers.get("user-agent"), request_id_var.get()),
+    )
+    if resp.status_code < 400:
+        resp.headers.update(_cors_headers(origin))
+    return resp
+
+
+def _api_key_hash(authorization: str | None, x_api_key: str | None) -> str:
+    key = x_api_key or (authorization[7:].strip() if authorization and authorization[:7].lower() == "bearer " else "")
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+async def _api(request: Request, kind: str, source: str, authorization: str | None, x_api_key: str | None,
+               idempotency_key: str | None) -> Response:
+    body = await _body_or_reject(request, source)
+    if idempotency_key is not None and not (1 <= len(idempotency_key) <= 200):
+        raise ApiError(422, "invalid_idempotency_key", "X-Idempotency-Key must be 1 to 200 characters")
+    return await _sql_answer(
+        request,
+        "select http_status, response::text from tracking.ingest_api(%s, %s, %s, %s, %s)",
+        (_api_key_hash(authorization, x_api_key), kind, body, idempotency_key, request_id_var.get()),
+    )
+
+
+API_ANSWERS = {**ANSWERS, 201: {"description": "Recorded"}, 409: {"description": "Already recorded"}}
+
+
+@router.post("/api/meta/conversions", status_code=201, responses=API_ANSWERS, openapi_extra=body_doc(Conversion),
+             summary="A server event for Meta (API key; X-Idempotency-Key honoured)")
+async def api_conversion(request: Request, authorization: str | None = Header(None),
+                         x_api_key: str | None = Header(None),
+                         x_idempotency_key: str | None = Header(None)) -> Response:
+    return await _api(request, "conversion", "api", authorization, x_api_key, x_idempotency_key)
+
+
+@router.post("/api/leads/capture", status_code=201, responses=API_ANSWERS, openapi_extra=body_doc(LeadCapture),
+             summary="A lead captured by the company's own systems")
+async def api_lead(request: Request, authorization: str | None = Header(None),
+                   x_api_key: str | None = Header(None),
+                   x_idempotency_key: str | None = Header(None)) -> Response:
+    return await _api(request, "lead", "api", authorization, x_api_key, x_idempotency_key)
+
+
+@router.post("/api/purchases/record", status_code=201, responses=API_ANSWERS,
+             openapi_extra=body_doc(PurchaseRecord), summary="A purchase recorded by the company's own systems")
+async def api_purchase(request: Request, authorization: str | None = Header(None),
+                       x_api_key: str | None = Header(None),
+                       x_idempotency_key: str | None = Header(None)) -> Response:
+    return await _api(request, "purchase", "api", authorization, x_api_key, x_idempotency_key)
+
+
+@router.post("/api/v1/conversions", status_code=202, responses={**ANSWERS, 202: {"description": "Accepted"}},
+             openapi_extra=body_doc(BusinessEvent),
+             summary="CRM business events, mapped per company to Meta events")
+async def api_business_event(request: Request, authorization: str | None = Header(None),
+                             x_api_key: str | None = Header(None),
+                             x_idempotency_key: str | None = Header(None)) -> Response:
+    return await _api(request, "crm", "crm", authorization, x_api_key, x_idempotency_key)

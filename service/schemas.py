@@ -1,0 +1,103 @@
+"""Request bodies as documented in the OpenAPI document. Routes read raw JSON (validated in SQL, stored
+raw); these models only describe the contract to callers and to schemathesis."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class PerfectPayCustomer(_Open):
+    full_name: str | None = None
+    email: str | None = None
+    identification_number: str | None = None
+    phone_extension: str | None = None
+    phone_area_code: str | None = None
+    phone_number: str | None = None
+    ip: str | None = None
+    user_agent: str | None = None
+
+
+class PerfectPayPostback(_Open):
+    token: str = Field(description="The Perfect Pay webhook token (compared by hash).")
+    code: str = Field(description="Perfect Pay sale code: the idempotency key of the sale.")
+    sale_status_enum: int
+    sale_amount: float | None = None
+    currency_enum: int | None = None
+    customer: PerfectPayCustomer | None = None
+    metadata: dict[str, Any] | None = Field(None, description="Checkout tracking: src = our visitor id, utm_*.")
+    date_created: str | None = None
+    date_approved: str | None = None
+
+
+class MercadoPagoNotification(_Open):
+    id: int | str | None = None
+    type: str = "payment"
+    action: str | None = None
+    data: dict[str, Any]
+
+
+class BrowserEvent(_Open):
+    event_name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{1,49}$")
+    event_id: str = Field(description="The eventID also given to fbq, for browser/server dedup.")
+    visitor_id: str
+    url: str
+    referrer: str | None = None
+    fbclid: str | None = None
+    fbc: str | None = None
+    fbp: str | None = None
+    utm_source: str | None = None
+    utm_medium: str | None = None
+    utm_campaign: str | None = None
+    utm_content: str | None = None
+    utm_term: str | None = None
+    user_data: dict[str, str] | None = None
+
+
+class Conversion(_Open):
+    event_name: str
+    event_id: str | None = None
+    order_id: str | None = None
+    event_time: int | str | None = None
+    action_source: str | None = None
+    event_source_url: str | None = None
+    user_data: dict[str, str] | None = None
+    custom_data: dict[str, Any] | None = None
+    visitor_id: str | None = None
+
+
+class LeadCapture(_Open):
+    lead_id: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    name: str | None = None
+    visitor_id: str | None = None
+    event_source_url: str | None = None
+
+
+class PurchaseRecord(_Open):
+    order_id: str
+    value: float
+    currency: str = "BRL"
+    email: str | None = None
+    phone: str | None = None
+    name: str | None = None
+    visitor_id: str | None = None
+
+
+class BusinessEvent(_Open):
+    id: str = Field(description="The CRM's id of this event.")
+    event: str = Field(pattern="^(LeadCreated|LeadQualified|DealStatusChanged|ContractSigned)$")
+    occurred_at: str | None = None
+    lead: dict[str, Any] | None = None
+    deal: dict[str, Any] | None = None
+
+
+def body_doc(model: type[BaseModel]) -> dict:
+    return {"requestBody": {"required": True,
+                            "content": {"application/json": {"schema": model.model_json_schema()}}}}

@@ -1,0 +1,94 @@
+-- Looker Studio: the accuracy report. Per company and BRT day: gateway sales approved that day,
+-- the Purchase events of gateway sources received that day, how many Meta accepted (status sent:
+-- Meta answered 2xx and counted them in events_received), how many are still on their way, skipped
+-- or dead (with the reasons), Meta's own events_received for that day's successful requests, and
+-- accuracy = accepted / sales.
+create or replace view monitoring.accuracy with (security_barrier = true) as
+with visible as (
+    select c.*
+    from monitoring.all_counts as c
+    where
+        (select monitoring.sees_all(current_user))
+        or c.company_id = any(coalesce((select monitoring.reader_companies(current_user)), '{}'))
+        or monitoring.member_of(c.company_id)
+),
+
+sales as (
+    select
+        v.day,
+        v.company_id,
+        sum(v.n)::bigint as sales,
+        sum(v.amount) as sales_amount
+    from visible as v
+    where v.metric = 'sale'
+    group by v.day, v.company_id
+),
+
+purchases as (
+    select
+        v.day,
+        v.company_id,
+        sum(v.n)::bigint as purchase_events,
+        (sum(v.n) filter (where v.status = 'sent'))::bigint as accepted,
+        (sum(v.n) filter (where v.status in ('received', 'queued', 'retrying')))::bigint as in_flight,
+        (sum(v.n) filter (where v.status = 'skipped'))::bigint as skipped,
+        (sum(v.n) filter (where v.status = 'dead'))::bigint as dead
+    from visible as v
+    where
+        v.metric = 'event' and v.event_name = 'Purchase'
+        and v.source in ('perfectpay', 'mercadopago', 'whatsapp')
+    group by v.day, v.company_id
+),
+
+reasons as (
+    select
+        r.day,
+        r.company_id,
+        jsonb_object_agg(r.status || ':' || coalesce(r.reason, 'unknown'), r.n) as not_sent_reasons
+    from (
+        select
+            v.day,
+            v.company_id,
+            v.status,
+            v.reason,
+            sum(v.n) as n
+        from visible as v
+        where
+            v.metric = 'event' and v.event_name = 'Purchase'
+            and v.source in ('perfectpay', 'mercadopago', 'whatsapp')
+            and v.status in ('skipped', 'dead')
+        group by v.day, v.company_id, v.status, v.reason
+        having sum(v.n) > 0
+    ) as r
+    group by r.day, r.company_id
+),
+
+meta as (
+    select
+        v.day,
+        v.company_id,
+        sum(v.received)::bigint as meta_events_received
+    from visible as v
+    where v.metric = 'attempt' and v.status = 'sent'
+    group by v.day, v.company_id
+)
+
+select
+    coalesce(s.day, p.day) as day,
+    coalesce(s.company_id, p.company_id) as company_id,
+    coalesce(s.sales, 0) as sales,
+    coalesce(s.sales_amount, 0) as sales_amount,
+    coalesce(p.purchase_events, 0) as purchase_events,
+    coalesce(p.accepted, 0) as accepted,
+    coalesce(p.in_flight, 0) as in_flight,
+    coalesce(p.skipped, 0) as skipped,
+    coalesce(p.dead, 0) as dead,
+    coalesce(r.not_sent_reasons, '{}'::jsonb) as not_sent_reasons,
+    coalesce(m.meta_events_received, 0) as meta_events_received,
+    round(100.0 * coalesce(p.accepted, 0) / nullif(s.sales, 0), 2) as accuracy_pct
+from sales as s
+full outer join purchases as p on s.day = p.day and s.company_id = p.company_id
+left join reasons as r
+    on coalesce(s.day, p.day) = r.day and coalesce(s.company_id, p.company_id) = r.company_id
+left join meta as m
+    on coalesce(s.day, p.day) = m.day and coalesce(s.company_id, p.company_id) = m.company_id;

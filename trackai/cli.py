@@ -1,0 +1,142 @@
+"""`trackai`: the console entry point (database, API, workers, status, sandbox run)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import psycopg
+import typer
+
+from trackai import db as dbops
+from trackai import dlq, localdb, migrate, secret_rotation
+from trackai.settings import load
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Track AI backend.")
+db_app = typer.Typer(no_args_is_help=True, help="The database: start, migrate, reset.")
+app.add_typer(db_app, name="db")
+app.add_typer(dlq.cli, name="dlq")
+app.add_typer(secret_rotation.cli, name="secrets")
+
+
+def _fail(message: str) -> None:
+    typer.secho(f"error: {message}", fg="red", err=True)
+    raise typer.Exit(1)
+
+
+@db_app.command("up")
+def db_up(seed: bool = typer.Option(True, help="Load supabase/seed.sql after migrating.")) -> None:
+    """Start the local cluster (unless DATABASE_URL is set), apply migrations and the seed."""
+    try:
+        applied = dbops.up(load(), with_seed=seed)
+    except (localdb.LocalDbError, migrate.MigrationError) as exc:
+        _fail(str(exc))
+    typer.echo(f"database ready; applied {len(applied)} migration(s)" + "".join(f"\n  {a}" for a in applied))
+
+
+@db_app.command("migrate")
+def db_migrate() -> None:
+    """Apply pending migrations only."""
+    settings = load()
+    try:
+        if settings.is_local:
+            localdb.up(settings)
+            dbops.prepare_local_database(settings.dsn)
+        applied = migrate.migrate(settings.dsn)
+    except (localdb.LocalDbError, migrate.MigrationError) as exc:
+        _fail(str(exc))
+    typer.echo(f"applied {len(applied)} migration(s)" + "".join(f"\n  {a}" for a in applied))
+
+
+@db_app.command("reset")
+def db_reset() -> None:
+    """Drop everything in the local database and rebuild it from the migrations and seed."""
+    try:
+        applied = dbops.reset(load())
+    except (RuntimeError, migrate.MigrationError) as exc:
+        _fail(str(exc))
+    typer.echo(f"database reset; applied {len(applied)} migration(s)")
+
+
+@db_app.command("down")
+def db_down() -> None:
+    """Stop the local cluster (data is kept)."""
+    localdb.down(load())
+    typer.echo("local database stopped")
+
+
+@app.command()
+def serve(host: str = typer.Option(None), port: int = typer.Option(None),
+          workers: int = typer.Option(1, help="Processes; each holds its own connection pool.")) -> None:
+    """Run the HTTP API."""
+    import uvicorn
+
+    settings = load()
+    uvicorn.run("service.app:create_app", factory=True, host=host or settings.api_host,
+                port=port or settings.api_port, log_level="warning", access_log=False, workers=workers)
+
+
+@app.command()
+def work(queue: str = typer.Argument(..., help="Which worker to run.")) -> None:
+    """Run one worker loop (any number may run at once)."""
+    from jobs.registry import WORKERS
+
+    if queue not in WORKERS:
+        _fail(f"unknown worker {queue!r}; known: {', '.join(sorted(WORKERS)) or 'none'}")
+    from trackai import logs, sentry
+
+    settings = load()
+    logs.configure()
+    sentry.init(settings, f"worker-{queue}")
+    WORKERS[queue](settings)
+
+
+@app.command()
+def status() -> None:
+    """Database, migrations and queue depths, as JSON."""
+    settings = load()
+    out: dict = {"database_url": "DATABASE_URL" if settings.database_url else "local:54322"}
+    try:
+        with psycopg.connect(settings.dsn, connect_timeout=3) as conn:
+            out["pending_migrations"] = [m.path.name for m in migrate.pending(conn)]
+            out["queues"] = {
+                name: {"depth": depth, "oldest_age_s": age}
+                for name, depth, age in conn.execute(
+                    "select queue_name, queue_length, oldest_msg_age_sec from pgmq.metrics_all()")
+            }
+    except (psycopg.Error, migrate.MigrationError) as exc:
+        out["error"] = str(exc).strip().splitlines()[0]
+        typer.echo(json.dumps(out, indent=2, default=str))
+        raise typer.Exit(1) from None
+    typer.echo(json.dumps(out, indent=2, default=str))
+
+
+@app.command()
+def replay(
+    inbound: int = typer.Option(None, "--inbound", help="One inbound request id."),
+    company: str = typer.Option(None, "--company", help="Only this company's failed requests."),
+) -> None:
+    """Re-process failed inbound requests after a fix (tracking.replay_inbound / replay_failed)."""
+    with psycopg.connect(load().dsn, autocommit=True) as conn:
+        if inbound is not None:
+            rows = [(inbound, conn.execute("select tracking.replay_inbound(%s)", (inbound,)).fetchone()[0])]
+        else:
+            rows = conn.execute("select inbound_id, outcome from tracking.replay_failed(%s)", (company,)).fetchall()
+    for inbound_id, outcome in rows:
+        typer.echo(f"inbound {inbound_id}: {outcome}")
+    typer.echo(f"{len(rows)} replayed")
+
+
+@app.command()
+def run() -> None:
+    """Bring everything up (database, API, workers) and run the sandbox journey."""
+    from trackai.sandbox import main as sandbox_main
+
+    try:
+        sys.exit(sandbox_main(load()))
+    except (localdb.LocalDbError, migrate.MigrationError, RuntimeError) as exc:
+        _fail(str(exc))
+
+
+if __name__ == "__main__":
+    app()

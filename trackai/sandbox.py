@@ -1,0 +1,143 @@
+"""`make run`: bring the whole stack up and run the main job on the sandbox tenant.
+
+Without provider settings, the local fakes stand in for Meta and Mercado Pago (they validate like
+the real services). With META_GRAPH_URL / MERCADOPAGO_API_URL and real credentials configured, the
+same API and workers talk to the real providers.
+
+The main job: a sandbox company with its pixel, Perfect Pay webhook and collector; a browser visit
+with an ad click (fbclid) through the collector; a Perfect Pay postback through the public webhook URL
+carrying that visitor; the dispatcher delivers the matched Purchase to Meta; the job prints the
+webhook URL, the event's fbtrace_id and its estimated match quality.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+
+import httpx
+import psycopg
+
+from jobs.registry import WORKERS
+from trackai import db as dbops
+from trackai import processes, tenants
+from trackai.secrets import Keyring
+from trackai.settings import Settings
+
+SANDBOX_SLUG = "sandbox"
+SANDBOX_PIXEL = "100000000000001"
+SANDBOX_TOKEN = "EAAsandboxtoken"
+SANDBOX_PP_TOKEN = "0123456789abcdef0123456789abcdef"
+SANDBOX_ORIGIN = "http://127.0.0.1:8000"
+FAKE_PORTS = {"meta_graph": 8101, "mercadopago": 8102}
+
+
+def wait_http(url: str, timeout_s: float = 60, expect_ok: bool = True) -> dict:
+    deadline = time.monotonic() + timeout_s
+    last: dict = {}
+    while time.monotonic() < deadline:
+        try:
+            r = httpx.get(url, timeout=2)
+            last = r.json() if r.headers.get("content-type", "").startswith("application/json") else {}
+            if r.status_code == 200 or not expect_ok:
+                return last
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} not ready after {timeout_s}s: {last}")
+
+
+def start_fakes(settings: Settings) -> dict[str, str]:
+    """Local fakes for every provider whose base URL is not configured; returns env overrides."""
+    env: dict[str, str] = {}
+    if "META_GRAPH_URL" not in os.environ:
+        port = FAKE_PORTS["meta_graph"]
+        processes.start(settings, "fake-meta", ["-m", "fakes.meta_graph", "--port", str(port),
+                                                "--pixel", f"{SANDBOX_PIXEL}:{SANDBOX_TOKEN}"])
+        env["META_GRAPH_URL"] = f"http://127.0.0.1:{port}"
+    if "MERCADOPAGO_API_URL" not in os.environ:
+        port = FAKE_PORTS["mercadopago"]
+        processes.start(settings, "fake-mercadopago", ["-m", "fakes.mercadopago", "--port", str(port)])
+        env["MERCADOPAGO_API_URL"] = f"http://127.0.0.1:{port}"
+    for url in env.values():
+        wait_http(f"{url}/_fake/health")
+    return env
+
+
+def ensure_sandbox_tenant(settings: Settings) -> dict:
+    """The sandbox company and its keys (idempotent: reused on every run)."""
+    keyring = Keyring.parse(settings.secret_key)
+    with psycopg.connect(settings.dsn, autocommit=True) as conn:
+        row = conn.execute("select id from app.companies where slug = %s", (SANDBOX_SLUG,)).fetchone()
+        company = str(row[0]) if row else tenants.create_company(conn, "Sandbox Loja", SANDBOX_SLUG)
+        keys = dict(conn.execute("select kind, public_key from tracking.endpoints where company_id = %s"
+                                 " and disabled_at is null", (company,)).fetchall())
+        if "perfectpay" not in keys:
+            keys["perfectpay"] = tenants.add_endpoint(conn, company, "perfectpay", SANDBOX_PP_TOKEN)
+        if "collector" not in keys:
+            keys["collector"] = tenants.add_endpoint(conn, company, "collector")
+        tenants.allow_origin(conn, company, SANDBOX_ORIGIN)
+        if not conn.execute("select 1 from delivery.destinations where company_id = %s", (company,)).fetchone():
+            tenants.add_destination(conn, keyring, company, SANDBOX_PIXEL, SANDBOX_TOKEN, "TEST12345")
+    return {"company_id": company, **keys}
+
+
+def run_main_job(base: str, settings: Settings, tenant: dict) -> dict:
+    """A click, then a sale through the public webhook URL; wait until Meta has it."""
+    visitor = f"sbx-{uuid.uuid4().hex[:12]}"
+    fbclid = "IwAR" + uuid.uuid4().hex
+    click = httpx.post(f"{base}/collect", params={"key": tenant["collector"]}, timeout=10, headers={
+        "Origin": SANDBOX_ORIGIN, "User-Agent": "Mozilla/5.0 (sandbox) Chrome/140.0"}, json={
+        "event_name": "PageView", "event_id": f"pv-{visitor}", "visitor_id": visitor,
+        "url": f"{SANDBOX_ORIGIN}/oferta?fbclid={fbclid}", "fbclid": fbclid,
+        "fbp": f"fb.1.{int(time.time() * 1000)}.{uuid.uuid4().int % 2**31}", "utm_source": "facebook"})
+    click.raise_for_status()
+    webhook = f"{base}/webhooks/perfectpay/{tenant['perfectpay']}"
+    sale = httpx.post(webhook, timeout=10, json={
+        "token": SANDBOX_PP_TOKEN, "code": f"PPSBX{uuid.uuid4().hex[:10].upper()}", "sale_amount": 197.0,
+        "currency_enum": 1, "sale_status_enum": 2, "date_approved": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "product": {"code": "PPPSBX", "name": "Curso Sandbox"},
+        "customer": {"full_name": "Cliente Sandbox", "email": "cliente.sandbox@example.com",
+                     "phone_area_code": "11", "phone_number": "987654321", "identification_number": "52998224725"},
+        "metadata": {"src": visitor, "utm_source": "facebook"},
+    })
+    sale.raise_for_status()
+    event_id = sale.json()["event_id"]
+    deadline = time.monotonic() + 60
+    with psycopg.connect(settings.dsn, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            row = conn.execute(
+                "select e.status, e.match_quality, e.match_key, a.fbtrace_id from tracking.events e"
+                " left join delivery.attempts a on e.id = any(a.event_pks) and a.http_status = 200"
+                " where e.event_id = %s order by a.id desc nulls last limit 1", (event_id,)).fetchone()
+            if row and row[0] == "sent":
+                return {"webhook": webhook, "event_id": event_id, "match_quality": float(row[1]),
+                        "match_key": row[2], "fbtrace_id": row[3]}
+            time.sleep(0.3)
+    raise RuntimeError(f"event {event_id} was not delivered to Meta within 60 s (status {row[0] if row else '?'})")
+
+
+def main(settings: Settings) -> int:
+    applied = dbops.up(settings)
+    print(f"[db] ready on {'DATABASE_URL' if settings.database_url else '127.0.0.1:54322'}; "
+          f"{len(applied)} new migration(s)")
+    env = start_fakes(settings)
+    if env:
+        print(f"[fakes] {', '.join(f'{k}={v}' for k, v in env.items())}")
+    processes.start(settings, "api", ["-m", "trackai.cli", "serve"], env=env)
+    for name in sorted(WORKERS):
+        processes.start(settings, f"worker-{name}", ["-m", "trackai.cli", "work", name], env=env)
+    base = f"http://{settings.api_host}:{settings.api_port}"
+    health = wait_http(f"{base}/health")
+    print(f"[api] {base} healthy: " + ", ".join(f"{k}=ok" for k in health["parts"]))
+    print(f"[workers] running: {', '.join(sorted(WORKERS))}")
+    tenant = ensure_sandbox_tenant(settings)
+    print(f"[tenant] sandbox company {tenant['company_id']}")
+    result = run_main_job(base, settings, tenant)
+    print(f"[main job] Perfect Pay webhook URL: {result['webhook']}")
+    print(f"[main job] collector key: {tenant['collector']}")
+    print(f"[main job] Purchase {result['event_id'][:16]}… matched by {result['match_key']}, "
+          f"estimated match quality {result['match_quality']:.1f}/10, delivered: fbtrace_id {result['fbtrace_id']}")
+    print(f"[logs] {settings.local_dir / 'logs'}; stop everything with `make stop`")
+    return 0

@@ -1,0 +1,108 @@
+"""Every setting in one place, read from the environment (12-factor).
+
+Provider base URLs are settings so the same client code talks to the real
+services or to the local fakes.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+LOCAL_PORT = 54322
+LOCAL_DB = "postgres"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None
+    local_dir: Path
+    api_host: str
+    api_port: int
+    meta_graph_url: str
+    meta_api_version: str
+    meta_timeout_s: float
+    mercadopago_api_url: str
+    secret_key: str | None
+    # delivery (issue 4): HS256 secret of Supabase Auth JWTs; how long a dispatcher holds a read batch
+    supabase_jwt_secret: str | None = None
+    dispatch_vt_s: int = 60
+    # WhatsApp Cloud API (issue 7): ONE Meta app, so one app secret (X-Hub-Signature-256) and one
+    # webhook verify token for the callback URL /webhooks/whatsapp; tenants are told apart by WABA /
+    # phone number id inside the payload
+    whatsapp_app_secret: str | None = None
+    whatsapp_verify_token: str | None = None
+    # observability (issue 6): alert channels, Sentry, the /metrics token
+    slack_webhook_url: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str | None = None
+    alert_email_to: tuple[str, ...] = ()
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    notify_timeout_s: float = 5.0
+    sentry_dsn: str | None = None
+    sentry_environment: str = "local"
+    metrics_token: str | None = None
+
+    @property
+    def is_local(self) -> bool:
+        """True when the project runs its own cluster (no DATABASE_URL)."""
+        return not self.database_url
+
+    @property
+    def dsn(self) -> str:
+        return self.database_url or local_dsn(LOCAL_DB)
+
+
+def local_dsn(dbname: str) -> str:
+    return f"postgresql://postgres@127.0.0.1:{LOCAL_PORT}/{dbname}"
+
+
+def _local_secret_key(local_dir: Path) -> str:
+    """Local stack only: a key made once per checkout in .local/secret.key (hosted: set the variable)."""
+    path = local_dir / "secret.key"
+    if not path.exists():
+        local_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text("local:" + base64.b64encode(os.urandom(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load() -> Settings:
+    env = os.environ
+    local_dir = Path(env.get("TRACKAI_LOCAL_DIR", REPO_ROOT / ".local"))
+    database_url = env.get("DATABASE_URL") or None
+    on_this_machine = not database_url or "@127.0.0.1:" in database_url or "@localhost:" in database_url
+    secret_key = env.get("TRACKAI_SECRET_KEY") or (_local_secret_key(local_dir) if on_this_machine else None)
+    return Settings(
+        database_url=database_url,
+        local_dir=local_dir,
+        api_host=env.get("TRACKAI_API_HOST", "127.0.0.1"),
+        api_port=int(env.get("TRACKAI_API_PORT", "8000")),
+        meta_graph_url=env.get("META_GRAPH_URL", "https://graph.facebook.com").rstrip("/"),
+        meta_api_version=env.get("META_API_VERSION", "v24.0"),
+        meta_timeout_s=float(env.get("META_TIMEOUT_S", "1.5")),
+        mercadopago_api_url=env.get("MERCADOPAGO_API_URL", "https://api.mercadopago.com").rstrip("/"),
+        secret_key=secret_key,
+        supabase_jwt_secret=env.get("SUPABASE_JWT_SECRET") or None,
+        dispatch_vt_s=int(env.get("DISPATCH_VT_S", "60")),
+        whatsapp_app_secret=env.get("WHATSAPP_APP_SECRET") or None,
+        whatsapp_verify_token=env.get("WHATSAPP_VERIFY_TOKEN") or None,
+        slack_webhook_url=env.get("SLACK_WEBHOOK_URL") or None,
+        smtp_host=env.get("SMTP_HOST") or None,
+        smtp_port=int(env.get("SMTP_PORT", "25")),
+        smtp_from=env.get("SMTP_FROM") or None,
+        alert_email_to=tuple(a.strip() for a in env.get("ALERT_EMAIL_TO", "").split(",") if a.strip()),
+        smtp_username=env.get("SMTP_USERNAME") or None,
+        smtp_password=env.get("SMTP_PASSWORD") or None,
+        smtp_starttls=env.get("SMTP_STARTTLS", "1" if env.get("SMTP_PORT") == "587" else "0") == "1",
+        notify_timeout_s=float(env.get("NOTIFY_TIMEOUT_S", "5")),
+        sentry_dsn=env.get("SENTRY_DSN") or None,
+        sentry_environment=env.get("SENTRY_ENVIRONMENT", "local" if on_this_machine else "production"),
+        metrics_token=env.get("METRICS_TOKEN") or None,
+    )
