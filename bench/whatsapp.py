@@ -1,7 +1,7 @@
 """WhatsApp webhook benchmark (issue 7): inbound messages accepted per second over HTTP, against the bare
 INSERT baseline measured in the same run.
 
-    .venv/bin/python -m bench.whatsapp [--runs 3] [--duration 15] [--connections 32] [--workers 2]
+    .venv/bin/python -m bench.whatsapp [--runs 3] [--duration 15] [--connections 16] [--workers 2]
 
 - baseline: a bare INSERT of the same notification body into a jsonb table (pgbench, same client count,
   10 s) - what this machine's Postgres does with no logic, no HTTP, no signature;
@@ -108,7 +108,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--duration", type=float, default=15)
-    ap.add_argument("--connections", type=int, default=32)
+    ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
 
@@ -142,18 +142,24 @@ def main() -> None:
     accepted_total = sum(r["accepted"] for r in runs)
     rate = median([r["accepted_per_s"] for r in runs])
     limit = median(baselines)
-    report = f"""## WhatsApp webhook (bench/whatsapp.py, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, API workers={args.workers})
-
-| figure (median of {args.runs} runs) | value |
-|---|---|
-| baseline: bare INSERT of the same {len(sample):,}-byte body (pgbench, {args.connections} clients, 10 s) | {limit:,.0f} rows/s |
-| inbound messages accepted over HTTP (signed, one per POST, {args.connections} connections, {args.duration:.0f} s) | {rate:,.0f} /s |
-| accepted / bare INSERT | {rate / limit:.3f} |
-| request latency p50 / p99 | {median([r['p50_ms'] for r in runs]):.1f} / {median([r['p99_ms'] for r in runs]):.1f} ms |
-| load client's CPU (same machine) | {median([r['client_cpu'] for r in runs]):.0%} of one core |
-| accepted (200) in the measured runs / mirrored messages / failed inbound rows | {accepted_total:,} / {mirrored:,} / {failed} |
-| conversations created (1 contact in 10 from an ad) | {conversations:,} |
-"""
+    p50 = median([r["p50_ms"] for r in runs])
+    p99 = median([r["p99_ms"] for r in runs])
+    cpu = median([r["client_cpu"] for r in runs])
+    rows = [
+        (f"baseline: bare INSERT of the same {len(sample):,}-byte body (pgbench, {args.connections} clients, 10 s)",
+         f"{limit:,.0f} rows/s"),
+        (f"inbound messages accepted over HTTP (signed, one per POST, {args.connections} connections,"
+         f" {args.duration:.0f} s)", f"{rate:,.0f} /s"),
+        ("accepted / bare INSERT", f"{rate / limit:.3f}"),
+        ("request latency p50 / p99", f"{p50:.1f} / {p99:.1f} ms"),
+        ("load client's CPU (same machine)", f"{cpu:.0%} of one core"),
+        ("accepted (200) in the measured runs / mirrored messages / failed inbound rows",
+         f"{accepted_total:,} / {mirrored:,} / {failed}"),
+        ("conversations created (1 contact in 10 from an ad)", f"{conversations:,}"),
+    ]
+    report = (f"## WhatsApp webhook (bench/whatsapp.py, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores,"
+              f" API workers={args.workers})\n\n| figure (median of {args.runs} runs) | value |\n|---|---|\n"
+              + "".join(f"| {k} | {v} |\n" for k, v in rows))
     print(report)
     print(f"written to {write_result('whatsapp', report)}")
     if mirrored != accepted_total or failed:

@@ -4,62 +4,54 @@
 -- or dead (with the reasons), Meta's own events_received for that day's successful requests, and
 -- accuracy = accepted / sales.
 create or replace view monitoring.accuracy with (security_barrier = true) as
-with visible as (
-    select c.*
-    from monitoring.all_counts as c
-    where
-        (select monitoring.sees_all(current_user))
-        or c.company_id = any(coalesce((select monitoring.reader_companies(current_user)), '{}'))
-        or monitoring.member_of(c.company_id)
-),
-
-sales as (
+with sales as (
     select
         v.day,
         v.company_id,
         sum(v.n)::bigint as sales,
         sum(v.amount) as sales_amount
-    from visible as v
-    where v.metric = 'sale'
+    from monitoring.all_counts as v
+    where
+        v.metric = 'sale'
+        and (
+            (select monitoring.sees_all(current_user))
+            or v.company_id = any(coalesce((select monitoring.reader_companies(current_user)), '{}'))
+            or monitoring.member_of(v.company_id)
+        )
     group by v.day, v.company_id
+),
+
+purchase_rows as (
+    select
+        v.day,
+        v.company_id,
+        v.status,
+        v.reason,
+        sum(v.n) as n
+    from monitoring.all_counts as v
+    where
+        v.metric = 'event' and v.event_name = 'Purchase'
+        and v.source in ('perfectpay', 'mercadopago', 'whatsapp')
+        and (
+            (select monitoring.sees_all(current_user))
+            or v.company_id = any(coalesce((select monitoring.reader_companies(current_user)), '{}'))
+            or monitoring.member_of(v.company_id)
+        )
+    group by v.day, v.company_id, v.status, v.reason
 ),
 
 purchases as (
     select
-        v.day,
-        v.company_id,
-        sum(v.n)::bigint as purchase_events,
-        (sum(v.n) filter (where v.status = 'sent'))::bigint as accepted,
-        (sum(v.n) filter (where v.status in ('received', 'queued', 'retrying')))::bigint as in_flight,
-        (sum(v.n) filter (where v.status = 'skipped'))::bigint as skipped,
-        (sum(v.n) filter (where v.status = 'dead'))::bigint as dead
-    from visible as v
-    where
-        v.metric = 'event' and v.event_name = 'Purchase'
-        and v.source in ('perfectpay', 'mercadopago', 'whatsapp')
-    group by v.day, v.company_id
-),
-
-reasons as (
-    select
         r.day,
         r.company_id,
-        jsonb_object_agg(r.status || ':' || coalesce(r.reason, 'unknown'), r.n) as not_sent_reasons
-    from (
-        select
-            v.day,
-            v.company_id,
-            v.status,
-            v.reason,
-            sum(v.n) as n
-        from visible as v
-        where
-            v.metric = 'event' and v.event_name = 'Purchase'
-            and v.source in ('perfectpay', 'mercadopago', 'whatsapp')
-            and v.status in ('skipped', 'dead')
-        group by v.day, v.company_id, v.status, v.reason
-        having sum(v.n) > 0
-    ) as r
+        sum(r.n)::bigint as purchase_events,
+        (sum(r.n) filter (where r.status = 'sent'))::bigint as accepted,
+        (sum(r.n) filter (where r.status in ('received', 'queued', 'retrying')))::bigint as in_flight,
+        (sum(r.n) filter (where r.status = 'skipped'))::bigint as skipped,
+        (sum(r.n) filter (where r.status = 'dead'))::bigint as dead,
+        jsonb_object_agg(r.status || ':' || coalesce(r.reason, 'unknown'), r.n)
+            filter (where r.status in ('skipped', 'dead') and r.n > 0) as not_sent_reasons
+    from purchase_rows as r
     group by r.day, r.company_id
 ),
 
@@ -68,8 +60,14 @@ meta as (
         v.day,
         v.company_id,
         sum(v.received)::bigint as meta_events_received
-    from visible as v
-    where v.metric = 'attempt' and v.status = 'sent'
+    from monitoring.all_counts as v
+    where
+        v.metric = 'attempt' and v.status = 'sent'
+        and (
+            (select monitoring.sees_all(current_user))
+            or v.company_id = any(coalesce((select monitoring.reader_companies(current_user)), '{}'))
+            or monitoring.member_of(v.company_id)
+        )
     group by v.day, v.company_id
 )
 
@@ -83,12 +81,10 @@ select
     coalesce(p.in_flight, 0) as in_flight,
     coalesce(p.skipped, 0) as skipped,
     coalesce(p.dead, 0) as dead,
-    coalesce(r.not_sent_reasons, '{}'::jsonb) as not_sent_reasons,
+    coalesce(p.not_sent_reasons, '{}'::jsonb) as not_sent_reasons,
     coalesce(m.meta_events_received, 0) as meta_events_received,
     round(100.0 * coalesce(p.accepted, 0) / nullif(s.sales, 0), 2) as accuracy_pct
 from sales as s
 full outer join purchases as p on s.day = p.day and s.company_id = p.company_id
-left join reasons as r
-    on coalesce(s.day, p.day) = r.day and coalesce(s.company_id, p.company_id) = r.company_id
 left join meta as m
     on coalesce(s.day, p.day) = m.day and coalesce(s.company_id, p.company_id) = m.company_id;

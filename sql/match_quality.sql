@@ -1,19 +1,26 @@
 -- Looker Studio: estimated match quality (0-10, tracking.estimate_match_quality) per tenant and BRT
--- day, as a distribution over whole points (bucket 7 = 7.0-7.9).
+-- day: the average and the share of events in each band.
 create or replace view monitoring.match_quality with (security_barrier = true) as
 select
     c.day,
     c.company_id,
-    c.bucket as match_quality_floor,
     sum(c.n)::bigint as events,
-    round(100.0 * sum(c.n) / nullif(sum(sum(c.n)) over (partition by c.day, c.company_id), 0), 2) as share_pct
+    round(sum(c.amount) / nullif(sum(c.n), 0), 2) as avg_match_quality,
+    round(100.0 * coalesce(sum(c.n) filter (where c.bucket < 2), 0) / nullif(sum(c.n), 0), 2) as below_2_pct,
+    round(100.0 * coalesce(sum(c.n) filter (where c.bucket >= 2 and c.bucket < 4), 0) / nullif(sum(c.n), 0), 2)
+        as from_2_to_4_pct,
+    round(100.0 * coalesce(sum(c.n) filter (where c.bucket >= 4 and c.bucket < 6), 0) / nullif(sum(c.n), 0), 2)
+        as from_4_to_6_pct,
+    round(100.0 * coalesce(sum(c.n) filter (where c.bucket >= 6 and c.bucket < 8), 0) / nullif(sum(c.n), 0), 2)
+        as from_6_to_8_pct,
+    round(100.0 * coalesce(sum(c.n) filter (where c.bucket >= 8), 0) / nullif(sum(c.n), 0), 2) as from_8_pct
 from monitoring.all_counts as c
 where
-    c.metric = 'event'
+    c.metric = 'quality'
     and (
         (select monitoring.sees_all(current_user))
         or c.company_id = any(coalesce((select monitoring.reader_companies(current_user)), '{}'))
         or monitoring.member_of(c.company_id)
     )
-group by c.day, c.company_id, c.bucket
+group by c.day, c.company_id
 having sum(c.n) <> 0;

@@ -1,5 +1,5 @@
 -- Looker Studio: Meta's answer time per BRT day, p50 / p95 / p99 (ms), from the latency histogram
--- of the rollup (exact to the bucket: 10 ms up to 1 s, 50 ms up to 5 s, 500 ms up to 30 s).
+-- of the rollup: each figure is the upper bound of its bucket (50, 100, 150 ... 1,500, 2,000, 2,500 ...).
 create or replace view monitoring.meta_latency with (security_barrier = true) as
 with histogram as (
     select
@@ -9,8 +9,7 @@ with histogram as (
         sum(c.n) as n
     from monitoring.all_counts as c
     where
-        c.metric = 'attempt'
-        and c.bucket is not null
+        c.metric = 'latency'
         and (
             (select monitoring.sees_all(current_user))
             or c.company_id = any(coalesce((select monitoring.reader_companies(current_user)), '{}'))

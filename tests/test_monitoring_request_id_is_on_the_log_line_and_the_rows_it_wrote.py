@@ -25,13 +25,15 @@ def test_request_id_links_the_log_line_to_inbound_and_event_rows(conn, dsn):
     t = make_tenant(dsn)
     rid = "req-observability-0001"
     handler = Lines()
-    logging.getLogger("trackai").addHandler(handler)
+    logger = logging.getLogger("trackai")
+    logs.configure()  # before our handler: configure() skips a logger that already has a JSON handler
+    logger.addHandler(handler)
     try:
         with api_client(dsn) as client:
             r = client.post(f"/webhooks/perfectpay/{t.perfectpay_key}", json=postback(code="PPREQID0001"),
                             headers={"X-Request-Id": rid})
     finally:
-        logging.getLogger("trackai").removeHandler(handler)
+        logger.removeHandler(handler)
     assert r.status_code == 200 and r.headers["x-request-id"] == rid
 
     lines = [json.loads(x) for x in handler.lines]

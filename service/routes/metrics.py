@@ -54,7 +54,7 @@ INGEST_ROUTES = {
     "/api/v1/conversions": "crm",
 }
 
-LATENCY_LE = (50, 100, 250, 500, 1000, 1500, 2000, 3000, 5000, 10000, 30000)
+LATENCY_LE = (50, 100, 250, 500, 1000, 1500, 2000, 3000, 5000, 10000, 30000)  # bounds of monitoring.latency_bucket
 
 
 def route_template(scope: dict) -> str:

@@ -52,14 +52,16 @@ return case
     then pg_catalog.lower(pg_catalog.btrim(value, e' \t\n\r\x0b\f\u00a0\u200b\ufeff'))
 end;
 
--- em: trimmed and lowercased (Meta), and it must look like an address: one @, no whitespace,
--- control characters or <>()[],;:"\ , and a domain of dot-separated labels ending in a 2+ char TLD.
+-- em: trimmed and lowercased (Meta), and it must look like an address: one @; no whitespace, control
+-- characters, no-break or zero-width spaces, or <>()[],;:"\ ; a domain of dot-separated labels ending
+-- in a TLD of 2+ characters.
 create function tracking.normalize_email(value text) returns text
 language sql immutable parallel safe
 return nullif(pg_catalog.regexp_replace(
   pg_catalog.lower(pg_catalog.btrim(value, e' \t\n\r\x0b\f\u00a0\u200b\ufeff')),
-  '^([^@[:space:][:cntrl:]<>()[\],;:"\\]+@(?:[^@.[:space:][:cntrl:]<>()[\],;:"\\]+\.)+'
-  || '[^@.[:space:][:cntrl:]<>()[\],;:"\\]{2,})$|^.*$',
+  '^([^@[:space:][:cntrl:]\u00a0\u200b\ufeff<>()[\],;:"\\]+'
+  || '@(?:[^@.[:space:][:cntrl:]\u00a0\u200b\ufeff<>()[\],;:"\\]+\.)+'
+  || '[^@.[:space:][:cntrl:]\u00a0\u200b\ufeff<>()[\],;:"\\]{2,})$|^.*$',
   '\1'), '');
 
 -- ph: digits only with the country code (Meta: "remove symbols, letters, and any leading zeros";

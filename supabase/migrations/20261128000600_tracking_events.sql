@@ -445,9 +445,10 @@ select app.schedule('trackai-expire-event-keys', '17 * * * *', 'select tracking.
 -- Remember a browser or lead identity on the visitor (hashed), creating the visitor if needed.
 create function tracking.touch_visitor(company uuid, visitor text, seen_at timestamptz, raw jsonb)
 returns void
-language sql
+language plpgsql
 set search_path = ''
 as $$
+begin
   insert into tracking.visitors as vv (
     company_id, visitor_id, first_seen_at, last_seen_at, fbc, fbp, client_ip_address, client_user_agent,
     landing_url, em, ph, external_id
@@ -465,7 +466,8 @@ as $$
     landing_url = coalesce(vv.landing_url, excluded.landing_url),
     em = coalesce(excluded.em, vv.em),
     ph = coalesce(excluded.ph, vv.ph),
-    external_id = coalesce(excluded.external_id, vv.external_id)
+    external_id = coalesce(excluded.external_id, vv.external_id);
+end
 $$;
 
 do $$

@@ -21,14 +21,19 @@ $$;
 create function tracking.store_inbound(
     company uuid, source text, request text, headers jsonb, body jsonb, processed boolean default true
 ) returns bigint
-language sql
+language plpgsql
 set search_path = ''
 as $$
+declare
+  inbound_pk bigint;
+begin
   insert into tracking.inbound (company_id, source, request_id, headers, body, status, processed_at)
   values (company, source, request, coalesce(headers, '{}'::jsonb), body,
           case when processed then 'processed' else 'received' end,
           case when processed then app.now() end)
-  returning id
+  returning id into inbound_pk;
+  return inbound_pk;
+end
 $$;
 
 create function tracking.mark_inbound(inbound_pk bigint, ok boolean, err text default null,
@@ -67,14 +72,19 @@ $$;
 -- The mapping row for a gateway status: the company's own, else the default.
 create function tracking.status_mapping(company uuid, gateway text, gateway_status text)
 returns tracking.status_mappings
-language sql stable
+language plpgsql stable
 set search_path = ''
 as $$
-  select m.* from tracking.status_mappings m
+declare
+  found_row tracking.status_mappings;
+begin
+  select m.* into found_row from tracking.status_mappings m
   where m.gateway = status_mapping.gateway and m.gateway_status = status_mapping.gateway_status
     and (m.company_id = company or m.company_id is null)
   order by m.company_id nulls last
-  limit 1
+  limit 1;
+  return found_row;
+end
 $$;
 
 -- Record a sale's status change. Refunds and chargebacks are never undone by a late 'approved'.
@@ -83,9 +93,12 @@ create function tracking.upsert_sale(
     currency text, product_ref text, product_name text, visitor text, user_data jsonb, at timestamptz,
     purchase_event bigint
 ) returns bigint
-language sql
+language plpgsql
 set search_path = ''
 as $$
+declare
+  sale_pk bigint;
+begin
   insert into tracking.sales as s (
     company_id, gateway, provider_ref, status, sale_effect, amount, currency, product_ref, product_name,
     visitor_id, em, ph, approved_at, refunded_at, charged_back_at, refunded_amount, purchase_event_pk
@@ -98,7 +111,7 @@ as $$
     case when effect in ('refund', 'chargeback') then coalesce(amount, 0) else 0 end,
     purchase_event
   )
-  on conflict (company_id, gateway, provider_ref) do update set
+  on conflict on constraint sales_company_id_gateway_provider_ref_key do update set
     status = case when s.sale_effect in ('refund', 'chargeback') and excluded.sale_effect
                        not in ('refund', 'chargeback') then s.status else excluded.status end,
     sale_effect = case when s.sale_effect in ('refund', 'chargeback') and excluded.sale_effect
@@ -113,7 +126,9 @@ as $$
     ph = coalesce(s.ph, excluded.ph),
     purchase_event_pk = coalesce(s.purchase_event_pk, excluded.purchase_event_pk),
     updated_at = app.now()
-  returning id
+  returning id into sale_pk;
+  return sale_pk;
+end
 $$;
 
 -- A sale becomes (maybe) a Meta event per the status mapping; the sale row keeps the revenue.
@@ -286,6 +301,10 @@ begin
     -- the payment must be fetched again: back on the worker's queue
     perform pgmq.send('mercadopago', pg_catalog.jsonb_build_object('inbound', inbound_pk));
     return 'requeued';
+  end if;
+  if i.source = 'whatsapp' then
+    -- WhatsApp payloads are mirrored by their own schema (a later migration; resolved at run time)
+    return whatsapp.process_inbound(inbound_pk);
   end if;
   return tracking.process_inbound(inbound_pk);
 end

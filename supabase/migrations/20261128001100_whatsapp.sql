@@ -11,7 +11,8 @@
 -- whatsapp.unrouted and answered 200: Meta retries any non-200 for 7 days, and retrying cannot help.
 --
 -- This file: schema, tables, RLS, the open-windows view. The webhook's functions are in
--- *_whatsapp_webhook.sql, the sales API and outbound messages in *_whatsapp_sales.sql.
+-- *_whatsapp_mirror.sql and *_whatsapp_webhook.sql, the sales API and outbound messages in
+-- *_whatsapp_sales.sql.
 
 create schema whatsapp;
 comment on schema whatsapp is

@@ -31,30 +31,33 @@ as $$
   end
 $$;
 
--- Meta latency histogram bucket (upper bound, ms): 10 ms steps to 1 s, 50 ms to 5 s, 500 ms to 30 s,
--- 5 s beyond. Percentiles read from it are exact to the bucket width.
+-- Meta latency histogram bucket: the upper bound (ms) of the bucket the value falls in, on a ~25 %
+-- scale (2,000 ms, the alert threshold, is a bound). Percentiles read from it are upper bounds.
 create function monitoring.latency_bucket(ms int) returns int
 language sql immutable parallel safe
 as $$
   select case
     when ms is null then null
-    when ms <= 1000 then greatest(10, (ms + 9) / 10 * 10)
-    when ms <= 5000 then (ms + 49) / 50 * 50
-    when ms <= 30000 then (ms + 499) / 500 * 500
-    else (ms + 4999) / 5000 * 5000
+    when ms > 60000 then (ms + 59999) / 60000 * 60000
+    else (select min(b.b) from pg_catalog.unnest(array[
+      50, 100, 150, 200, 250, 300, 400, 500, 600, 800, 1000, 1250, 1500, 2000, 2500, 3000, 4000, 5000, 7500,
+      10000, 15000, 20000, 30000, 60000]) as b (b) where b.b >= ms)
   end
 $$;
 
--- Per BRT day and company, what happened. One table for four kinds of fact (metric):
---   event:   events received that day, by source, event_name, CURRENT status (+ skip/dead reason)
---            and match-quality floor (bucket 0-10); a status change moves a count between rows
+-- Per BRT day and company, what happened. One table for five kinds of fact (metric), each at the grain
+-- its views need (a finer grain multiplies the rows every view reads):
+--   event:   events received that day, by source, event_name and CURRENT status (+ skip/dead reason);
+--            a status change moves a count between rows
+--   quality: the same events by match-quality floor (bucket 0-10; amount = sum of match_quality)
 --   sale:    gateway sales approved that day (source = gateway; amount)
 --   attempt: requests to Meta (status = outcome, reason = error rule, code = Meta error code,
---            bucket = latency bucket in ms, units = events carried, received = Meta's events_received)
+--            units = events carried, received = Meta's events_received)
+--   latency: requests to Meta by latency bucket (bucket = upper bound in ms)
 create table monitoring.daily_counts (
     day date not null,
     company_id uuid not null references app.companies (id) on delete cascade,
-    metric text not null check (metric in ('event', 'sale', 'attempt')),
+    metric text not null check (metric in ('event', 'quality', 'sale', 'attempt', 'latency')),
     source text,
     event_name text,
     status text,
@@ -114,12 +117,17 @@ language plpgsql
 set search_path = ''
 as $$
 begin
-  insert into monitoring.count_deltas (day, company_id, metric, source, event_name, status, reason, bucket, n)
+  insert into monitoring.count_deltas (day, company_id, metric, source, event_name, status, reason, bucket, n,
+                                       amount)
   select monitoring.day_of(e.received_at), e.company_id, 'event', e.source, e.event_name, e.status,
-         monitoring.event_reason(e.status, e.skip_reason, e.last_error), pg_catalog.floor(e.match_quality)::int,
-         count(*)
+         monitoring.event_reason(e.status, e.skip_reason, e.last_error), null::int, count(*), 0
   from new_events e
-  group by 1, 2, 4, 5, 6, 7, 8;
+  group by 1, 2, 4, 5, 6, 7
+  union all
+  select monitoring.day_of(e.received_at), e.company_id, 'quality', null, null, null, null,
+         pg_catalog.floor(e.match_quality)::int, count(*), sum(e.match_quality)
+  from new_events e
+  group by 1, 2, 8;
   return null;
 end
 $$;
@@ -129,28 +137,26 @@ language plpgsql
 set search_path = ''
 as $$
 begin
-  insert into monitoring.count_deltas (day, company_id, metric, source, event_name, status, reason, bucket, n)
-  select x.day, x.company_id, 'event', x.source, x.event_name, x.status, x.reason, x.bucket, sum(x.n)
+  insert into monitoring.count_deltas (day, company_id, metric, source, event_name, status, reason, n)
+  select x.day, x.company_id, 'event', x.source, x.event_name, x.status, x.reason, sum(x.n)
   from (
     select monitoring.day_of(o.received_at) as day, o.company_id, o.source, o.event_name, o.status,
-           monitoring.event_reason(o.status, o.skip_reason, o.last_error) as reason,
-           pg_catalog.floor(o.match_quality)::int as bucket, -1 as n
+           monitoring.event_reason(o.status, o.skip_reason, o.last_error) as reason, -1 as n
     from old_events o join new_events v on v.id = o.id
     where (o.status, monitoring.event_reason(o.status, o.skip_reason, o.last_error), o.received_at, o.company_id,
-           o.source, o.event_name, o.match_quality)
+           o.source, o.event_name)
           is distinct from (v.status, monitoring.event_reason(v.status, v.skip_reason, v.last_error), v.received_at,
-                            v.company_id, v.source, v.event_name, v.match_quality)
+                            v.company_id, v.source, v.event_name)
     union all
     select monitoring.day_of(v.received_at), v.company_id, v.source, v.event_name, v.status,
-           monitoring.event_reason(v.status, v.skip_reason, v.last_error),
-           pg_catalog.floor(v.match_quality)::int, 1
+           monitoring.event_reason(v.status, v.skip_reason, v.last_error), 1
     from old_events o join new_events v on v.id = o.id
     where (o.status, monitoring.event_reason(o.status, o.skip_reason, o.last_error), o.received_at, o.company_id,
-           o.source, o.event_name, o.match_quality)
+           o.source, o.event_name)
           is distinct from (v.status, monitoring.event_reason(v.status, v.skip_reason, v.last_error), v.received_at,
-                            v.company_id, v.source, v.event_name, v.match_quality)
+                            v.company_id, v.source, v.event_name)
   ) x
-  group by x.day, x.company_id, x.source, x.event_name, x.status, x.reason, x.bucket
+  group by x.day, x.company_id, x.source, x.event_name, x.status, x.reason
   having sum(x.n) <> 0;
   return null;
 end
@@ -207,11 +213,16 @@ begin
   insert into monitoring.count_deltas (day, company_id, metric, status, reason, code, bucket, n, units, received)
   select monitoring.day_of(a.attempted_at), a.company_id, 'attempt', a.outcome,
          case when a.outcome <> 'sent' then coalesce(r.reason, a.failure, 'http_' || a.http_status) end,
-         a.error_code, monitoring.latency_bucket(a.latency_ms), count(*), sum(a.event_count),
-         coalesce(sum(a.events_received), 0)
+         a.error_code, null::int, count(*), sum(a.event_count), coalesce(sum(a.events_received), 0)
   from new_attempts a
   left join delivery.error_rules r on r.id = a.rule_id
-  group by 1, 2, 4, 5, 6, 7;
+  group by 1, 2, 4, 5, 6
+  union all
+  select monitoring.day_of(a.attempted_at), a.company_id, 'latency', null, null, null,
+         monitoring.latency_bucket(a.latency_ms), count(*), 0, 0
+  from new_attempts a
+  where a.latency_ms is not null
+  group by 1, 2, 7;
   return null;
 end
 $$;
@@ -284,13 +295,13 @@ begin
   select coalesce(sum(s.deltas), 0)::int into n from summed s;
   -- rows that netted out to nothing (every event of that key moved on) are dropped
   delete from monitoring.daily_counts c
-  where c.metric = 'event' and c.n = 0 and c.units = 0 and c.received = 0 and c.amount = 0;
+  where c.metric = 'event' and c.n = 0;
   return n;
 end
 $$;
 
 -- Backfill from what already exists (empty on a fresh database).
-insert into monitoring.count_deltas (day, company_id, metric, source, event_name, status, reason, bucket, n)
+insert into monitoring.count_deltas (day, company_id, metric, source, event_name, status, reason, n)
 select
     monitoring.day_of(e.received_at) as day,
     e.company_id,
@@ -299,10 +310,19 @@ select
     e.event_name,
     e.status,
     monitoring.event_reason(e.status, e.skip_reason, e.last_error) as reason,
-    floor(e.match_quality)::int as bucket,
     count(*) as n
 from tracking.events as e
-group by 1, 2, 4, 5, 6, 7, 8;
+group by 1, 2, 4, 5, 6, 7;
+insert into monitoring.count_deltas (day, company_id, metric, bucket, n, amount)
+select
+    monitoring.day_of(e.received_at) as day,
+    e.company_id,
+    'quality' as metric,
+    floor(e.match_quality)::int as bucket,
+    count(*) as n,
+    sum(e.match_quality) as amount
+from tracking.events as e
+group by 1, 2, 4;
 insert into monitoring.count_deltas (day, company_id, metric, source, n, amount)
 select
     monitoring.day_of(s.approved_at) as day,
@@ -314,7 +334,7 @@ select
 from tracking.sales as s
 where s.approved_at is not null
 group by 1, 2, 4;
-insert into monitoring.count_deltas (day, company_id, metric, status, reason, code, bucket, n, units, received)
+insert into monitoring.count_deltas (day, company_id, metric, status, reason, code, n, units, received)
 select
     monitoring.day_of(a.attempted_at) as day,
     a.company_id,
@@ -322,19 +342,31 @@ select
     a.outcome as status,
     case when a.outcome <> 'sent' then coalesce(r.reason, a.failure, 'http_' || a.http_status) end as reason,
     a.error_code as code,
-    monitoring.latency_bucket(a.latency_ms) as bucket,
     count(*) as n,
     sum(a.event_count) as units,
     coalesce(sum(a.events_received), 0) as received
 from delivery.attempts as a
 left join delivery.error_rules as r on a.rule_id = r.id
-group by 1, 2, 4, 5, 6, 7;
+group by 1, 2, 4, 5, 6;
+insert into monitoring.count_deltas (day, company_id, metric, bucket, n)
+select
+    monitoring.day_of(a.attempted_at) as day,
+    a.company_id,
+    'latency' as metric,
+    monitoring.latency_bucket(a.latency_ms) as bucket,
+    count(*) as n
+from delivery.attempts as a
+where a.latency_ms is not null
+group by 1, 2, 4;
 select monitoring.fold_counts();
 
--- Indexes the monitoring queries need on tables of other modules (cheap, append-mostly):
+-- Indexes the monitoring queries need on tables of other modules (cheap, append-mostly; none on
+-- tracking.events, the ingest hot path):
 --   fbtrace_id -> events (the runbook's first lookup), sales approved per company (accuracy alert)
 create index attempts_fbtrace_idx on delivery.attempts (fbtrace_id) where fbtrace_id is not null;
 create index sales_company_approved_idx on tracking.sales (company_id, approved_at) where approved_at is not null;
+--   a company's first request Meta accepted (setup funnel, setup_stuck)
+create index attempts_company_sent_idx on delivery.attempts (company_id, attempted_at) where outcome = 'sent';
 
 -- Who reads the views. The views run with their owner's rights (a Looker login must not need any
 -- base table) and filter rows themselves:

@@ -1,4 +1,4 @@
--- WhatsApp (issue 7, part 3): what our own tools call. Sales closed in a conversation (the ticket panel's
+-- WhatsApp (issue 7, part 4): what our own tools call. Sales closed in a conversation (the ticket panel's
 -- manual close, the copilot's approval) become business-messaging events through tracking.record_event;
 -- outbound messages they send are mirrored with their type and text.
 
