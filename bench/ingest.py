@@ -157,21 +157,27 @@ def main() -> None:
     acked = thr["requests"] - thr["non2xx"]
     ms = [x * 1000 for x in lat]
     dd = [x * 1000 for x in probe]
-    report = f"""## Ingest (bench/ingest.py, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, API workers={args.workers})
-
-| figure | value |
-|---|---|
-| physical limit: bare INSERT of the same 2.7 KB body (pgbench, {args.connections} clients, 10 s) | {limit:,.0f} rows/s |
-| ingest: Perfect Pay postbacks over HTTP, sustained {args.duration} s (wrk, {args.connections} connections) | {thr['rps']:,.0f} /s |
-| ingest / physical limit | {thr['rps'] / limit:.2f} |
-| acknowledged (200) / stored inbound rows / queued events | {acked:,} / {stored:,} / {events:,} |
-| ack latency at {args.rate:.0f}/s offered, open loop ({len(ms):,} requests) p50 / p95 / p99 | {percentile(ms, 50):.1f} / {percentile(ms, 95):.1f} / {percentile(ms, 99):.1f} ms |
-| dedup check under that load (SQL answer to a duplicate, {len(dd)} probes) p50 / p99 | {percentile(dd, 50):.2f} / {percentile(dd, 99):.2f} ms |
-"""
+    rows = [
+        (f"physical limit: bare INSERT of the same body (pgbench, {args.connections} clients, 10 s)",
+         f"{limit:,.0f} rows/s"),
+        (f"ingest: Perfect Pay postbacks over HTTP, sustained {args.duration} s (wrk, {args.connections} conns)",
+         f"{thr['rps']:,.0f} /s"),
+        ("ingest / physical limit", f"{thr['rps'] / limit:.2f}"),
+        ("original roadmap target: 1,000 leads per minute (16.7/s): margin", f"{thr['rps'] / (1000 / 60):,.0f}x"),
+        ("acknowledged (200) / stored inbound rows / queued events", f"{acked:,} / {stored:,} / {events:,}"),
+        (f"ack latency at {args.rate:.0f}/s offered, open loop ({len(ms):,} requests) p50 / p95 / p99",
+         f"{percentile(ms, 50):.1f} / {percentile(ms, 95):.1f} / {percentile(ms, 99):.1f} ms"),
+        (f"dedup check under that load (SQL answer to a duplicate, {len(dd)} probes) p50 / p99",
+         f"{percentile(dd, 50):.2f} / {percentile(dd, 99):.2f} ms"),
+    ]
+    report = (f"## Ingest (bench/ingest.py, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "
+              f"API workers={args.workers})\n\n| figure | value |\n|---|---|\n"
+              + "".join(f"| {k} | {v} |\n" for k, v in rows))
     print(report)
     print(f"written to {write_result('ingest', report)}")
-    if stored != acked:
-        raise SystemExit(f"LOST: {acked} acknowledged but {stored} stored")
+    # requests still in flight when wrk stopped are stored but not counted by it: stored >= acked
+    if stored < acked:
+        raise SystemExit(f"LOST: {acked} acknowledged but only {stored} stored")
 
 
 if __name__ == "__main__":

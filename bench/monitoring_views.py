@@ -59,7 +59,8 @@ LOAD = [
         cross join lateral (select
             (array['perfectpay', 'mercadopago', 'collector', 'api'])[1 + g %% 4] as source,
             (array['Purchase', 'Purchase', 'PageView', 'Lead'])[1 + g %% 4] as event_name) s
-        join delivery.destinations d on d.id = (select min(id) from delivery.destinations) + (g::bigint * 7919) %% %(companies)s
+        join delivery.destinations d
+          on d.id = (select min(id) from delivery.destinations) + (g::bigint * 7919) %% %(companies)s
     """),
     ("attempts (one per two events)", """
         insert into delivery.attempts (company_id, destination_id, pixel_id, request_id, event_pks, event_count,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 from fastapi import Request
 
@@ -19,8 +20,7 @@ async def read_json_body(request: Request, *, allow_form: bool = False) -> str:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype != "application/json" and not (allow_form and ctype == "text/plain"):
         raise ApiError(415, "unsupported_media_type", "send the body as application/json")
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    if declared_length(request) > MAX_BODY_BYTES:
         raise ApiError(413, "body_too_large", "the body is over 1 MB")
     chunks, size = [], 0
     async for chunk in request.stream():
@@ -31,9 +31,9 @@ async def read_json_body(request: Request, *, allow_form: bool = False) -> str:
     raw = b"".join(chunks)
     try:
         text = raw.decode("utf-8")
-        parsed = json.loads(text)
+        parsed = loads_storable(text)
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise ApiError(400, "malformed_json", "the body is not valid UTF-8 JSON") from None
+        raise ApiError(400, "malformed_json", "the body is not valid UTF-8 JSON that jsonb can store") from None
     if not isinstance(parsed, dict):
         raise ApiError(400, "malformed_json", "the body must be a JSON object")
     if _depth(parsed) > MAX_DEPTH:
@@ -41,6 +41,50 @@ async def read_json_body(request: Request, *, allow_form: bool = False) -> str:
     if "\x00" in text or "\\u0000" in text:
         raise ApiError(400, "malformed_json", "the body contains a NUL character, which cannot be stored")
     return text
+
+
+def loads_storable(text: str):
+    """json.loads, refusing (ValueError) what Python reads but Postgres' jsonb cannot store: NaN and
+    Infinity, numbers beyond a double, and unpaired UTF-16 surrogate escapes such as "\\ud800"."""
+    parsed = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
+    if ("\\ud" in text or "\\uD" in text) and _has_lone_surrogate(parsed):
+        raise ValueError("unpaired surrogate escape")
+    return parsed
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(literal: str) -> float:
+    value = float(literal)
+    mantissa = literal.lstrip("-").split("e")[0].split("E")[0]
+    if math.isinf(value) or (value == 0 and mantissa.strip("0.")):
+        raise ValueError("number out of range")
+    return value
+
+
+def _has_lone_surrogate(value) -> bool:
+    """Python joins escaped surrogate pairs into one character, so what is left alone cannot be UTF-8."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False
+
+
+def declared_length(request: Request) -> int:
+    """Content-Length as an int column can hold it (a forged header may say anything)."""
+    declared = request.headers.get("content-length", "").strip()
+    if not (declared.isascii() and declared.isdigit()):  # "²".isdigit() is true, int() refuses it
+        return 0
+    return min(int(declared.lstrip("0")[:12] or 0), 2**31 - 1)  # 12 digits: already past any limit
 
 
 def kept_headers(request: Request) -> str:

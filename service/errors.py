@@ -45,6 +45,21 @@ _HTTP_CODES = {
 }
 
 
+# Input the routes let through but SQL cannot take (a cast that fails, a value out of range, JSON nested
+# past the server's stack, a value outside a CHECK): the caller's fault, a 4xx, never a 500.
+# ProgramLimitExceeded (class 54) is an OperationalError in psycopg: without its own entry it would read
+# as "database unavailable" (503).
+SQL_REFUSALS = (psycopg.errors.DataError, psycopg.errors.ProgramLimitExceeded, psycopg.errors.CheckViolation)
+
+
+def sql_refusal(exc: psycopg.Error) -> ApiError:
+    log.warning("input refused by the database: %s", type(exc).__name__)
+    reason = exc.diag.message_primary or type(exc).__name__
+    if isinstance(exc, psycopg.errors.CheckViolation):
+        return ApiError(422, "invalid_fields", f"a field has a value that is not allowed ({exc.diag.constraint_name})")
+    return ApiError(400, "invalid_input", f"a value in the request cannot be stored: {reason}")
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError):
@@ -65,6 +80,13 @@ def install(app: FastAPI) -> None:
         fields = ", ".join(p["field"] or "body" for p in problems[:5])
         return error_response(422, "invalid_fields", f"invalid or missing fields: {fields}",
                               {"fields": problems})
+
+    @app.exception_handler(psycopg.errors.DataError)
+    @app.exception_handler(psycopg.errors.ProgramLimitExceeded)
+    @app.exception_handler(psycopg.errors.CheckViolation)
+    async def _refused_by_sql(_: Request, exc: psycopg.Error):
+        refusal = sql_refusal(exc)
+        return error_response(refusal.status, refusal.code, refusal.message)
 
     @app.exception_handler(psycopg.OperationalError)
     @app.exception_handler(PoolTimeout)

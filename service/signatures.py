@@ -23,7 +23,8 @@ def mercadopago_manifest(data_id: str | None, request_id: str | None, ts: str) -
 def parse_mercadopago_signature(header: str) -> tuple[str, str] | None:
     fields = dict(p.strip().split("=", 1) for p in header.split(",") if "=" in p)
     ts, v1 = fields.get("ts"), fields.get("v1")
-    if not ts or not v1 or not ts.isdigit():
+    # ASCII digits only ("²".isdigit() is true but int() refuses it), and no more than ms precision needs
+    if not ts or not v1 or not (ts.isascii() and ts.isdigit()) or len(ts) > 16:
         return None
     return ts, v1
 

@@ -14,10 +14,13 @@ from uuid import UUID
 
 import psycopg
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from service.auth import require_user
+from service.body import read_json_body
 from service.errors import ApiError
+from service.schemas import body_doc
 
 router = APIRouter(tags=["delivery"])
 
@@ -48,9 +51,15 @@ ANSWERS = {
 
 
 @router.post("/api/meta/retry-failed", response_model=RetryFailedAnswer, responses=ANSWERS,
+             openapi_extra=body_doc(RetryFailed),
              summary="Re-queue dead-lettered events of your company (admins)")
-async def retry_failed(body: RetryFailed, request: Request,
-                       claims: Annotated[dict, Depends(require_user)]) -> RetryFailedAnswer:
+async def retry_failed(request: Request, claims: Annotated[dict, Depends(require_user)]) -> RetryFailedAnswer:
+    # read like every other body (1 MB cap, JSON object, no NUL), after the token: FastAPI's own body
+    # parameter would buffer any size before the token is even looked at
+    try:
+        body = RetryFailed.model_validate_json(await read_json_body(request))
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from None
     if body.since and body.until and body.since >= body.until:
         raise ApiError(422, "invalid_fields", "since must be before until")
     async with request.app.state.pool.connection() as conn:

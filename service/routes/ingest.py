@@ -9,8 +9,8 @@ import json
 
 from fastapi import APIRouter, Header, Request, Response
 
-from service.body import kept_headers, read_json_body
-from service.errors import ApiError, error_response
+from service.body import declared_length, kept_headers, read_json_body
+from service.errors import SQL_REFUSALS, ApiError, error_response, sql_refusal
 from service.schemas import (
     BrowserEvent,
     BusinessEvent,
@@ -39,10 +39,15 @@ ANSWERS = {
 }
 
 
-async def _sql_answer(request: Request, query: str, params: tuple) -> Response:
-    async with request.app.state.pool.connection() as conn:
-        cur = await conn.execute(query, params)
-        status, body = await cur.fetchone()
+async def _sql_answer(request: Request, query: str, params: tuple, source: str) -> Response:
+    try:
+        async with request.app.state.pool.connection() as conn:
+            cur = await conn.execute(query, params)
+            status, body = await cur.fetchone()
+    except SQL_REFUSALS as exc:  # input SQL could not take: rolled back, logged as a rejection, a 4xx
+        refusal = sql_refusal(exc)
+        await _log_rejection(request, source, refusal)
+        raise refusal from None
     return Response(body, status_code=status, media_type="application/json")
 
 
@@ -59,8 +64,7 @@ async def _log_rejection(request: Request, source: str, exc: ApiError) -> None:
     async with request.app.state.pool.connection() as conn:
         await conn.execute(
             "select tracking.reject(null, %s, %s, %s, %s, %s, %s)",
-            (source, request_id_var.get(), exc.status, exc.code, exc.message,
-             int(request.headers.get("content-length") or 0)),
+            (source, request_id_var.get(), exc.status, exc.code, exc.message, declared_length(request)),
         )
 
 
@@ -72,7 +76,7 @@ async def perfectpay(endpoint_key: str, request: Request) -> Response:
     return await _sql_answer(
         request,
         "select http_status, response::text from tracking.ingest_perfectpay(%s, %s, %s::jsonb, %s)",
-        (endpoint_key, body, kept_headers(request), request_id_var.get()),
+        (endpoint_key, body, kept_headers(request), request_id_var.get()), "perfectpay",
     )
 
 
@@ -103,7 +107,10 @@ async def mercadopago(
             key_id, ciphertext, company_id, "mercadopago_webhook_secret")
     except SecretError as exc:
         raise ApiError(503, "secret_unavailable", str(exc)) from None
-    data_id = request.query_params.get("data.id") or (json.loads(body).get("data") or {}).get("id")
+    data = json.loads(body).get("data")  # any JSON: a string or list here is not a dict to .get from
+    data_id = request.query_params.get("data.id") or (data.get("id") if isinstance(data, dict) else None)
+    if isinstance(data_id, dict | list):
+        data_id = None
     problem = verify_mercadopago(x_signature, x_request_id, str(data_id) if data_id else None, secret)
     if problem:
         exc = ApiError(401, problem, "the x-signature header does not match this notification"
@@ -113,7 +120,7 @@ async def mercadopago(
     return await _sql_answer(
         request,
         "select http_status, response::text from tracking.ingest_mercadopago(%s, %s, %s::jsonb, %s)",
-        (endpoint_key, body, kept_headers(request), request_id_var.get()),
+        (endpoint_key, body, kept_headers(request), request_id_var.get()), "mercadopago",
     )
 
 
@@ -158,6 +165,7 @@ async def collect(request: Request, key: str) -> Response:
         request,
         "select http_status, response::text from tracking.ingest_collect(%s, %s, %s, %s, %s, %s)",
         (key, origin, body, _client_ip(request), request.headers.get("user-agent"), request_id_var.get()),
+        "collector",
     )
     if resp.status_code < 400:
         resp.headers.update(_cors_headers(origin))
@@ -177,7 +185,7 @@ async def _api(request: Request, kind: str, source: str, authorization: str | No
     return await _sql_answer(
         request,
         "select http_status, response::text from tracking.ingest_api(%s, %s, %s, %s, %s)",
-        (_api_key_hash(authorization, x_api_key), kind, body, idempotency_key, request_id_var.get()),
+        (_api_key_hash(authorization, x_api_key), kind, body, idempotency_key, request_id_var.get()), source,
     )
 
 

@@ -22,8 +22,8 @@ import re
 from fastapi import APIRouter, Header, Request, Response
 from pydantic import BaseModel, Field
 
-from service.body import read_json_body
-from service.errors import ApiError, error_response
+from service.body import declared_length, loads_storable, read_json_body
+from service.errors import SQL_REFUSALS, ApiError, error_response, sql_refusal
 from service.schemas import body_doc
 from trackai.request_context import request_id_var
 
@@ -94,8 +94,7 @@ async def verify(request: Request) -> Response:
 
 
 async def _raw_body(request: Request) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_WEBHOOK_BYTES:
+    if declared_length(request) > MAX_WEBHOOK_BYTES:
         raise ApiError(413, "body_too_large", "the body is over 3 MB")
     chunks, size = [], 0
     async for chunk in request.stream():
@@ -118,7 +117,7 @@ async def webhook(request: Request, x_hub_signature_256: str | None = Header(Non
         raw = await _raw_body(request)
     except ApiError as exc:
         return await _reject(request, exc.status, exc.code, exc.message,
-                             int(request.headers.get("content-length") or 0))
+                             declared_length(request))
     secret = request.app.state.settings.whatsapp_app_secret
     if not secret:
         return await _reject(request, 503, "whatsapp_not_configured",
@@ -129,18 +128,22 @@ async def webhook(request: Request, x_hub_signature_256: str | None = Header(Non
                              len(raw))
     try:
         text = raw.decode("utf-8")
-        if not isinstance(json.loads(text), dict):
+        if not isinstance(loads_storable(text), dict):
             raise ValueError
     except (UnicodeDecodeError, ValueError, RecursionError):
         return await _reject(request, 400, "malformed_json", "the body is not a UTF-8 JSON object", len(raw))
     if "\\u0000" in text:
         text = NUL_ESCAPE_RE.sub(r"\1", text)
     headers = json.dumps({k: request.headers[k] for k in KEPT if k in request.headers})
-    async with request.app.state.pool.connection() as conn:
-        cur = await conn.execute(
-            "select http_status, response::text from whatsapp.ingest_webhook(%s, %s::jsonb, %s)",
-            (text, headers, request_id_var.get()))
-        status, body = await cur.fetchone()
+    try:
+        async with request.app.state.pool.connection() as conn:
+            cur = await conn.execute(
+                "select http_status, response::text from whatsapp.ingest_webhook(%s, %s::jsonb, %s)",
+                (text, headers, request_id_var.get()))
+            status, body = await cur.fetchone()
+    except SQL_REFUSALS as exc:
+        refusal = sql_refusal(exc)
+        return await _reject(request, refusal.status, refusal.code, refusal.message, len(raw))
     return Response(body, status_code=status, media_type="application/json")
 
 
@@ -164,10 +167,14 @@ async def sale(request: Request, authorization: str | None = Header(None), x_api
         body = await read_json_body(request)
     except ApiError as exc:
         return await _reject(request, exc.status, exc.code, exc.message,
-                             int(request.headers.get("content-length") or 0))
-    async with request.app.state.pool.connection() as conn:
-        cur = await conn.execute(
-            "select http_status, response::text from whatsapp.ingest_sale(%s, %s, %s, %s)",
-            (_api_key_hash(authorization, x_api_key), body, x_idempotency_key, request_id_var.get()))
-        status, answer = await cur.fetchone()
+                             declared_length(request))
+    try:
+        async with request.app.state.pool.connection() as conn:
+            cur = await conn.execute(
+                "select http_status, response::text from whatsapp.ingest_sale(%s, %s, %s, %s)",
+                (_api_key_hash(authorization, x_api_key), body, x_idempotency_key, request_id_var.get()))
+            status, answer = await cur.fetchone()
+    except SQL_REFUSALS as exc:
+        refusal = sql_refusal(exc)
+        return await _reject(request, refusal.status, refusal.code, refusal.message, len(body.encode()))
     return Response(answer, status_code=status, media_type="application/json")

@@ -12,7 +12,17 @@ select tests.add_member((select id from app.companies where slug = 'mon-co-b'), 
 
 insert into monitoring.alerts (code, company_id, subject, severity, title, comparator, threshold, opened_at,
                                last_seen_at, last_evaluated_at)
-select 'dead_letters', c.id, 'company', 'warning', 'Dead letters - ' || c.slug, '>', 0, now(), now(), now()
+select
+    'dead_letters' as code,
+    c.id as company_id,
+    'company' as subject,
+    'warning' as severity,
+    'Dead letters - ' || c.slug as title,
+    '>' as comparator,
+    0 as threshold,
+    now() as opened_at,
+    now() as last_seen_at,
+    now() as last_evaluated_at
 from app.companies as c where c.slug in ('mon-co-a', 'mon-co-b');
 insert into monitoring.alerts (code, company_id, subject, severity, title, comparator, threshold, opened_at,
                                last_seen_at, last_evaluated_at)
