@@ -158,6 +158,11 @@ def malformed(ep: Endpoint) -> list[tuple[str, bytes, str, int]]:
         ("empty-body", b"", "application/json", 400),
         ("truncated-json", valid[:-3], "application/json", 400),
         ("nan-literal", b'{"a": NaN}', "application/json", 400),
+        ("infinity-literal", b'{"a": -Infinity}', "application/json", 400),
+        ("number-beyond-numeric", b'{"a": 1e999999}', "application/json", 400),
+        ("number-below-numeric", b'{"a": 1e-999999}', "application/json", 400),
+        ("int-of-5000-digits", b'{"a": ' + b"9" * 5000 + b"}", "application/json", 400),
+        ("lone-low-surrogate-key", b'{"k\\udc00":1}', "application/json", 400),
     ]
     if ep.checks_depth:
         cases.append(("deep-json-40-levels", deep(40), "application/json", 400))

@@ -250,3 +250,41 @@ def test_collect_without_its_key_is_a_422_in_the_shape(client, world, conn):
     err = _assert_error_shape(r, r.headers["x-request-id"])
     assert r.status_code == 422 and err["code"] == "invalid_fields"
     assert _counts(conn) == before
+
+
+@pytest.mark.parametrize("body", [{"data": "123"}, {"data": [1, 2]}, {"data": {"id": {"nested": 1}}},
+                                  {"data": {"id": [1]}}, {"data": None}, {"data": {"id": True}}],
+                         ids=["data-string", "data-list", "id-object", "id-list", "data-null", "id-true"])
+def test_a_mercadopago_notification_whose_data_is_not_an_object_is_a_4xx(client, world, conn, body):
+    tenant, eps = world
+    rid = f"hostile-{uuid.uuid4().hex[:16]}"
+    before = _counts(conn)
+    r = client.post(f"/webhooks/mercadopago/{tenant.mercadopago_key}", json=body,
+                    headers={"x-request-id": rid, "x-signature": f"ts={int(time.time())},v1={'0' * 64}"})
+    _assert_error_shape(r, rid)
+    _assert_only_rejection(conn, eps["mercadopago"], before, rid, r.status_code)
+
+
+@pytest.mark.parametrize("signature", ["ts=\u00b2,v1=abc", "ts=" + "9" * 5000 + ",v1=abc", "ts=1e9,v1=abc",
+                                       "v1=abc", "ts=,v1=", "=,=,=", "ts=1,ts=2,v1=x", "\u00ff" * 300],
+                         ids=["superscript-digit", "5000-digit-ts", "float-ts", "no-ts", "empty", "only-equals",
+                              "repeated", "latin1-junk"])
+def test_a_malformed_mercadopago_signature_is_401(client, world, conn, signature):
+    tenant, eps = world
+    query, headers, body = mp.signed_notification("987654321", hc.MP_SECRET)
+    headers["x-signature"] = signature.encode("latin-1")
+    before = _counts(conn)
+    r = client.post(f"/webhooks/mercadopago/{tenant.mercadopago_key}", params=query, headers=headers, json=body)
+    err = _assert_error_shape(r, r.headers["x-request-id"])
+    assert r.status_code == 401 and err["code"] in ("bad_signature", "stale_signature")
+    _assert_only_rejection(conn, eps["mercadopago"], before, err["request_id"], 401)
+
+
+@pytest.mark.parametrize("length", ["\u00b2", "-1", "1e9", "0x10", " 5", "9" * 5000])
+@pytest.mark.parametrize("endpoint", ["perfectpay", "whatsapp-webhook", "admin-retry-failed"])
+def test_an_odd_content_length_header_is_never_a_5xx(client, world, conn, endpoint, length):
+    ep = world[1][endpoint]
+    before = _counts(conn)
+    r, rid = _send(client, ep, b"[]", "application/json", {"content-length": length.encode("latin-1")})
+    _assert_error_shape(r, rid)
+    _assert_only_rejection(conn, ep, before, rid, r.status_code)

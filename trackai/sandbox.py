@@ -12,6 +12,7 @@ webhook URL, the event's fbtrace_id and its estimated match quality.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import uuid
@@ -19,6 +20,7 @@ import uuid
 import httpx
 import psycopg
 
+from fakes import whatsapp as wa
 from jobs.registry import WORKERS
 from trackai import db as dbops
 from trackai import processes, tenants
@@ -30,6 +32,9 @@ SANDBOX_PIXEL = "100000000000001"
 SANDBOX_TOKEN = "EAAsandboxtoken"
 SANDBOX_PP_TOKEN = "0123456789abcdef0123456789abcdef"
 SANDBOX_ORIGIN = "http://127.0.0.1:8000"
+SANDBOX_WABA = "100000000000777"
+SANDBOX_PHONE_ID = "100000000000888"
+SANDBOX_WA_SECRET = "sandbox-whatsapp-app-secret"
 FAKE_PORTS = {"meta_graph": 8101, "mercadopago": 8102}
 
 
@@ -60,8 +65,12 @@ def start_fakes(settings: Settings) -> dict[str, str]:
         port = FAKE_PORTS["mercadopago"]
         processes.start(settings, "fake-mercadopago", ["-m", "fakes.mercadopago", "--port", str(port)])
         env["MERCADOPAGO_API_URL"] = f"http://127.0.0.1:{port}"
-    for url in env.values():
+    for url in list(env.values()):
         wait_http(f"{url}/_fake/health")
+    if "WHATSAPP_APP_SECRET" not in os.environ:
+        # the WhatsApp fake signs with this app secret; the API checks X-Hub-Signature-256 with it
+        env["WHATSAPP_APP_SECRET"] = SANDBOX_WA_SECRET
+        env["WHATSAPP_VERIFY_TOKEN"] = "sandbox-verify-token"
     return env
 
 
@@ -80,7 +89,56 @@ def ensure_sandbox_tenant(settings: Settings) -> dict:
         tenants.allow_origin(conn, company, SANDBOX_ORIGIN)
         if not conn.execute("select 1 from delivery.destinations where company_id = %s", (company,)).fetchone():
             tenants.add_destination(conn, keyring, company, SANDBOX_PIXEL, SANDBOX_TOKEN, "TEST12345")
-    return {"company_id": company, **keys}
+        conn.execute("select whatsapp.connect_number(%s, %s, %s, %s)",
+                     (company, SANDBOX_WABA, SANDBOX_PHONE_ID, "5511999990000"))
+        api_key = _sandbox_api_key(conn, settings, company)
+    return {"company_id": company, "api_key": api_key, **keys}
+
+
+def _sandbox_api_key(conn: psycopg.Connection, settings: Settings, company: str) -> str:
+    """API keys are stored hashed: the sandbox keeps its plaintext key in .local (made once)."""
+    path = settings.local_dir / "sandbox.json"
+    saved = json.loads(path.read_text()) if path.exists() else {}
+    if saved.get("company_id") == company and conn.execute(
+            "select 1 from tracking.api_keys where key_sha256 = %s and revoked_at is null",
+            (tenants.sha256_hex(saved.get("api_key", "")),)).fetchone():
+        return saved["api_key"]
+    key = tenants.add_api_key(conn, company, "sandbox").plaintext
+    path.write_text(json.dumps({"company_id": company, "api_key": key}))
+    path.chmod(0o600)
+    return key
+
+
+def wait_sent(settings: Settings, event_id: str, timeout_s: float = 60) -> dict:
+    """Until the dispatcher has Meta's 200 for the event: its fbtrace_id and estimated match quality."""
+    deadline = time.monotonic() + timeout_s
+    row = None
+    with psycopg.connect(settings.dsn, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            row = conn.execute(
+                "select e.status, e.match_quality, e.match_key, a.fbtrace_id from tracking.events e"
+                " left join delivery.attempts a on e.id = any(a.event_pks) and a.http_status = 200"
+                " where e.event_id = %s order by a.id desc nulls last limit 1", (event_id,)).fetchone()
+            if row and row[0] == "sent":
+                return {"event_id": event_id, "match_quality": float(row[1]), "match_key": row[2],
+                        "fbtrace_id": row[3]}
+            time.sleep(0.3)
+    raise RuntimeError(f"event {event_id} was not delivered to Meta within {timeout_s:.0f} s "
+                       f"(status {row[0] if row else '?'})")
+
+
+def run_whatsapp_leg(base: str, settings: Settings, tenant: dict, app_secret: str) -> dict:
+    """A click-to-WhatsApp chat, then a sale closed in it: one business-messaging Purchase at Meta."""
+    fake = wa.WhatsAppFake(f"{base}/webhooks/whatsapp", app_secret, waba_id=SANDBOX_WABA,
+                           phone_number_id=SANDBOX_PHONE_ID, display_phone_number="5511999990000")
+    customer = "55119" + str(uuid.uuid4().int % 10**8).zfill(8)
+    _, answer = fake.inbound_text(customer, "Oi! Vi o anúncio do curso", name="Cliente WhatsApp",
+                                  referral=wa.referral(ctwa_clid=wa.new_ctwa_clid()))
+    answer.raise_for_status()
+    sale = httpx.post(f"{base}/api/v1/whatsapp/sales", timeout=10, headers={"X-Api-Key": tenant["api_key"]},
+                      json={"wa_id": customer, "value": 297.0, "sale_ref": f"wa-{uuid.uuid4().hex[:10]}"})
+    sale.raise_for_status()
+    return wait_sent(settings, sale.json()["event_id"])
 
 
 def run_main_job(base: str, settings: Settings, tenant: dict) -> dict:
@@ -103,19 +161,7 @@ def run_main_job(base: str, settings: Settings, tenant: dict) -> dict:
         "metadata": {"src": visitor, "utm_source": "facebook"},
     })
     sale.raise_for_status()
-    event_id = sale.json()["event_id"]
-    deadline = time.monotonic() + 60
-    with psycopg.connect(settings.dsn, autocommit=True) as conn:
-        while time.monotonic() < deadline:
-            row = conn.execute(
-                "select e.status, e.match_quality, e.match_key, a.fbtrace_id from tracking.events e"
-                " left join delivery.attempts a on e.id = any(a.event_pks) and a.http_status = 200"
-                " where e.event_id = %s order by a.id desc nulls last limit 1", (event_id,)).fetchone()
-            if row and row[0] == "sent":
-                return {"webhook": webhook, "event_id": event_id, "match_quality": float(row[1]),
-                        "match_key": row[2], "fbtrace_id": row[3]}
-            time.sleep(0.3)
-    raise RuntimeError(f"event {event_id} was not delivered to Meta within 60 s (status {row[0] if row else '?'})")
+    return {"webhook": webhook, **wait_sent(settings, sale.json()["event_id"])}
 
 
 def main(settings: Settings) -> int:
@@ -124,7 +170,7 @@ def main(settings: Settings) -> int:
           f"{len(applied)} new migration(s)")
     env = start_fakes(settings)
     if env:
-        print(f"[fakes] {', '.join(f'{k}={v}' for k, v in env.items())}")
+        print(f"[fakes] {', '.join(f'{k}={v}' for k, v in env.items() if k.endswith('_URL'))}")
     processes.start(settings, "api", ["-m", "trackai.cli", "serve"], env=env)
     for name in sorted(WORKERS):
         processes.start(settings, f"worker-{name}", ["-m", "trackai.cli", "work", name], env=env)
@@ -139,5 +185,10 @@ def main(settings: Settings) -> int:
     print(f"[main job] collector key: {tenant['collector']}")
     print(f"[main job] Purchase {result['event_id'][:16]}… matched by {result['match_key']}, "
           f"estimated match quality {result['match_quality']:.1f}/10, delivered: fbtrace_id {result['fbtrace_id']}")
+    app_secret = env.get("WHATSAPP_APP_SECRET") or settings.whatsapp_app_secret
+    if app_secret:
+        leg = run_whatsapp_leg(base, settings, tenant, app_secret)
+        print(f"[whatsapp] click-to-WhatsApp chat, then a sale: business-messaging Purchase "
+              f"{leg['event_id'][:16]}… delivered, fbtrace_id {leg['fbtrace_id']}")
     print(f"[logs] {settings.local_dir / 'logs'}; stop everything with `make stop`")
     return 0
