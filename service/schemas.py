@@ -99,5 +99,21 @@ class BusinessEvent(_Open):
 
 
 def body_doc(model: type[BaseModel]) -> dict:
+    """The request body of an operation, with nested models inlined: pydantic's "#/$defs/..." refs point
+    at the root of the OpenAPI document, where nothing is, so clients (and schemathesis) could not resolve
+    them."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
     return {"requestBody": {"required": True,
-                            "content": {"application/json": {"schema": model.model_json_schema()}}}}
+                            "content": {"application/json": {"schema": _inline(schema, defs)}}}}
+
+
+def _inline(node, defs: dict):
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            return _inline(defs[ref.removeprefix("#/$defs/")], defs)
+        return {k: _inline(v, defs) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline(v, defs) for v in node]
+    return node

@@ -27,9 +27,12 @@ from tests.apiutil import PP_TOKEN, WA_APP_SECRET, WA_VERIFY_TOKEN, make_tenant,
 from tests.dispatchutil import new_user
 from trackai.settings import load
 
+# schemathesis' own generators touch `random` (a deprecation notice from Hypothesis, not about this test)
+pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisDeprecationWarning")
+
 JWT_SECRET = "super-secret-jwt-token-with-at-least-32-characters-long"
 MP_SECRET = "mp-webhook-secret"
-MAX_EXAMPLES = 20
+MAX_EXAMPLES = 30
 # /health answers 503 with its own body (the parts that are down) by design; the test database has no pg_cron
 OWN_SHAPE = {("GET", "/health"), ("GET", "/metrics")}
 
@@ -72,6 +75,8 @@ def _credentials(case, tenant, admin) -> dict:
         case.body["token"] = PP_TOKEN
     if "mercadopago" in path:
         data = case.body.get("data") if isinstance(case.body, dict) else None
+        if isinstance(data, dict) and data.get("id") in (None, ""):
+            data["id"] = "123456789"  # otherwise nearly every generated body stops at "needs data.id"
         data_id = str(data.get("id")) if isinstance(data, dict) and data.get("id") is not None else "1"
         case.query = {**(case.query or {}), "data.id": data_id}
         rid = str(uuid.uuid4())
@@ -117,7 +122,7 @@ def test_no_5xx_and_the_error_shape_on_every_operation(world, method, path):
     cases = st.one_of(operation.as_strategy(GenerationMode.POSITIVE),
                       operation.as_strategy(GenerationMode.NEGATIVE))
 
-    @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, phases=[Phase.generate, Phase.shrink],
+    @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck))
     @given(case=cases, authenticated=st.booleans())
     def run(case, authenticated):

@@ -288,3 +288,42 @@ def test_an_odd_content_length_header_is_never_a_5xx(client, world, conn, endpoi
     r, rid = _send(client, ep, b"[]", "application/json", {"content-length": length.encode("latin-1")})
     _assert_error_shape(r, rid)
     _assert_only_rejection(conn, ep, before, rid, r.status_code)
+
+
+@pytest.mark.parametrize("payload", [
+    {"object": 1}, {"entry": "x"}, {"object": "whatsapp_business_account", "entry": [1, "x", None]},
+    {"object": "whatsapp_business_account", "entry": [{"id": {"a": 1}, "changes": "x"}]},
+    {"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"value": [], "field": 7}]}]},
+    {"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages", "value": {
+        "metadata": {"phone_number_id": ["x"]}, "messages": "x", "statuses": {"a": 1}, "contacts": 5}}]}]},
+], ids=["object-number", "entry-string", "entry-scalars", "changes-string", "value-array", "value-fields-wrong"])
+def test_a_signed_whatsapp_body_of_the_wrong_shape_is_never_a_5xx(client, world, conn, payload):
+    raw = wa.dumps(payload)
+    rid = f"hostile-{uuid.uuid4().hex[:16]}"
+    r = client.post("/webhooks/whatsapp", content=raw, headers={
+        "content-type": "application/json", "x-hub-signature-256": wa.sign(raw, WA_APP_SECRET), "x-request-id": rid})
+    assert r.status_code < 500, r.text
+    if r.status_code >= 400:
+        _assert_error_shape(r, rid)
+
+
+def test_a_signed_whatsapp_body_nested_900_levels_is_never_a_5xx(client, world):
+    raw = hc.deep(900)
+    r = client.post("/webhooks/whatsapp", content=raw, headers={
+        "content-type": "application/json", "x-hub-signature-256": wa.sign(raw, WA_APP_SECRET)})
+    assert r.status_code < 500, r.text
+
+
+@pytest.mark.parametrize("body", [{"error_code": 2**40}, {"error_code": -(2**63)}, {"since": "99999-01-01T00:00:00Z"},
+                                  {"company_id": "'; drop table app.companies; --"}, {"event_ids": [1, {"a": 2}]},
+                                  {"event_ids": ["x"] * 10_001}, {"unknown": 1}],
+                         ids=["error-code-bigint", "error-code-min-int8", "year-99999", "company-sql",
+                              "ids-not-strings",
+                              "too-many-ids", "unknown-field"])
+def test_admin_retry_filters_out_of_range_are_a_422(client, world, conn, body):
+    ep = world[1]["admin-retry-failed"]
+    before = _counts(conn)
+    r, rid = _send(client, ep, json.dumps(body).encode(), "application/json")
+    err = _assert_error_shape(r, rid)
+    assert (r.status_code, err["code"]) == (422, "invalid_fields"), err
+    _assert_only_rejection(conn, ep, before, rid, 422)

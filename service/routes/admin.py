@@ -34,7 +34,9 @@ class RetryFailed(BaseModel):
     event_ids: list[str] | None = Field(None, max_length=10_000, description="Meta event_ids to retry.")
     since: datetime | None = Field(None, description="Dead letters that died at or after this time.")
     until: datetime | None = Field(None, description="Dead letters that died before this time.")
-    error_code: int | None = Field(None, description="Only those Meta refused with this code (e.g. 100).")
+    # bounded to SQL's int: a larger number would be sent as bigint and match no delivery.retry_failed
+    error_code: int | None = Field(None, ge=-(2**31), le=2**31 - 1,
+                                   description="Only those Meta refused with this code (e.g. 100).")
 
 
 class RetryFailedAnswer(BaseModel):

@@ -582,6 +582,12 @@ begin
   if missing is null and ev_name is not null and ev_name !~ '^[A-Za-z][A-Za-z0-9_]{1,49}$' then
     missing := 'a valid event_name';
   end if;
+  if missing is null and b ->> 'action_source' is not null and b ->> 'action_source' not in (
+       'email', 'website', 'app', 'phone_call', 'chat', 'physical_store', 'system_generated',
+       'business_messaging', 'other') then
+    missing := 'a valid action_source (email, website, app, phone_call, chat, physical_store, '
+               || 'system_generated, business_messaging or other)';
+  end if;
   if missing is not null then
     resp := tracking.reject(company, src, request, 422, 'missing_fields', 'missing or invalid: ' || missing,
                             length(body));
