@@ -1,11 +1,13 @@
 """A processing failure never loses an accepted request: the 200 is still given (the request is durable),
-the inbound row goes to 'failed' with the error, and `trackai replay` re-processes it after the fix."""
+the inbound row goes to 'failed' with the error, and `trackai replay` re-processes it after the fix,
+whatever the source (a Perfect Pay postback, a WhatsApp notification)."""
 
 from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from tests.apiutil import api_client, make_tenant, postback
+from fakes import whatsapp as wa
+from tests.apiutil import WA_APP_SECRET, api_client, connect_whatsapp, make_tenant, postback, whatsapp_client
 from trackai.cli import app as cli
 
 BREAK = """
@@ -36,3 +38,30 @@ def test_a_failed_postback_is_kept_and_replayed_after_the_fix(dsn, conn, monkeyp
     assert f"inbound {inbound}: processed" in out.output
     assert conn.execute("select status from tracking.inbound where id = %s", (inbound,)).fetchone()[0] == "processed"
     assert conn.execute("select status from tracking.events where provider_ref = 'PP-BUG-1'").fetchone()[0] == "queued"
+
+
+BREAK_WHATSAPP = """
+create function whatsapp.test_break_messages() returns trigger language plpgsql set search_path = '' as $$
+begin raise exception 'simulated mirror bug'; end $$;
+create trigger test_break_messages before insert on whatsapp.messages for each row
+execute function whatsapp.test_break_messages();
+"""
+
+
+def test_a_failed_whatsapp_notification_is_replayed_by_the_same_command(dsn, conn, monkeypatch):
+    tenant = make_tenant(dsn)
+    waba, number = connect_whatsapp(dsn, tenant.company_id)
+    conn.execute(BREAK_WHATSAPP)
+    with whatsapp_client(dsn) as client:
+        fake = wa.WhatsAppFake("/webhooks/whatsapp", WA_APP_SECRET, client=client, waba_id=waba,
+                               phone_number_id=number)
+        wamid, r = fake.inbound_text("5531988887777", "Oi, quero comprar")
+    [stored] = r.json()["stored"]
+    assert r.status_code == 200 and stored["processing"] == "failed"
+
+    conn.execute("drop trigger test_break_messages on whatsapp.messages")
+    monkeypatch.setenv("DATABASE_URL", dsn)
+    out = CliRunner().invoke(cli, ["replay", "--inbound", str(stored["inbound_id"])])
+    assert out.exit_code == 0, out.output
+    assert f"inbound {stored['inbound_id']}: processed" in out.output
+    assert conn.execute("select count(*) from whatsapp.messages where wamid = %s", (wamid,)).fetchone()[0] == 1

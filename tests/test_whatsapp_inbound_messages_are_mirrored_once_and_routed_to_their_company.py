@@ -151,7 +151,8 @@ def test_a_signed_payload_that_cannot_be_mirrored_is_kept_failed_for_replay(clie
     status, error = conn.execute("select status, error from tracking.inbound where id = %s",
                                  (stored["inbound_id"],)).fetchone()
     assert status == "failed" and "without id" in error
-    replayed = dict(conn.execute("select inbound_id, outcome from whatsapp.replay_failed(%s)",
+    # the generic replay (also `trackai replay`) hands WhatsApp rows to the WhatsApp mirror
+    replayed = dict(conn.execute("select inbound_id, outcome from tracking.replay_failed(%s)",
                                  (tenants["a"][0].company_id,)).fetchall())
     assert replayed[stored["inbound_id"]] == "failed"
 

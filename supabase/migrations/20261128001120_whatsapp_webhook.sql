@@ -1,7 +1,7 @@
 -- WhatsApp webhook (issue 7, part 3): mirror a signed Cloud API notification. whatsapp.ingest_webhook is the
 -- one call of POST /webhooks/whatsapp (after the API checked X-Hub-Signature-256): route each entry to its
 -- company, store that company's part in tracking.inbound (source 'whatsapp') and mirror it in a
--- subtransaction (whatsapp.process_stored; a failure keeps the row 'failed' for whatsapp.replay_failed).
+-- subtransaction (whatsapp.process_stored; a failure keeps the row 'failed' for `trackai replay`).
 
 -- The content of one stored webhook request (one company's entries): every change mirrored.
 -- Returns the inbound flags (duplicate_delivery, number_added, unhandled_field, ...).
@@ -113,18 +113,6 @@ begin
 end
 $$;
 
--- Re-process every failed WhatsApp request (of one company, or all) after a fix.
-create function whatsapp.replay_failed(company uuid default null)
-returns table (inbound_id bigint, outcome text)
-language sql
-set search_path = ''
-as $$
-  select i.id, whatsapp.process_inbound(i.id)
-  from tracking.inbound i
-  where i.source = 'whatsapp' and i.status = 'failed' and (company is null or i.company_id = company)
-  order by i.id
-$$;
-
 -- POST /webhooks/whatsapp, after the API verified X-Hub-Signature-256 with the app secret. One call:
 -- route each entry to its company, store that company's part of the payload (tracking.inbound,
 -- source 'whatsapp') and mirror it in a subtransaction; unrouted entries go to whatsapp.unrouted.
@@ -222,6 +210,5 @@ $$;
 revoke execute on all functions in schema whatsapp from public, anon;
 grant execute on function
 whatsapp.ingest_webhook(text, jsonb, text),
-whatsapp.process_inbound(bigint),
-whatsapp.replay_failed(uuid)
+whatsapp.process_inbound(bigint)
 to service_role;
