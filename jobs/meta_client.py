@@ -44,10 +44,12 @@ class MetaClient:
         )
 
     def post_events(self, pixel_id: str, token: str, body: bytes) -> MetaAnswer:
+        return self._send("POST", f"/{self.api_version}/{pixel_id}/events", content=body, token=token)
+
+    def _send(self, method: str, path: str, *, token: str, **kwargs) -> MetaAnswer:
         started = time.perf_counter()
         try:
-            resp = self.http.post(f"/{self.api_version}/{pixel_id}/events", content=body,
-                                  headers={"authorization": f"Bearer {token}"})
+            resp = self.http.request(method, path, headers={"authorization": f"Bearer {token}"}, **kwargs)
         except httpx.TimeoutException as exc:
             return MetaAnswer(None, None, latency_ms=_ms(started), failure="timeout",
                               detail=f"no answer within the timeout ({type(exc).__name__})")
@@ -57,6 +59,11 @@ class MetaClient:
                               detail=f"{type(exc).__name__}: {exc}"[:300])
         headers = {k: v for k, v in resp.headers.items() if k.lower() in _KEPT_HEADERS}
         return MetaAnswer(resp.status_code, resp.text, headers, _ms(started))
+
+    def get_pixel(self, pixel_id: str, token: str) -> MetaAnswer:
+        """The cheap pixel + token check of meta_capi.md §8 (GET, never a test event)."""
+        return self._send("GET", f"/{self.api_version}/{pixel_id}",
+                          params={"fields": "id,name,last_fired_time,is_unavailable"}, token=token)
 
     def close(self) -> None:
         self.http.close()

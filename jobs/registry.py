@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from jobs import dispatch, mercadopago, notify
+from jobs import dispatch, mercadopago, notify, setup
 from trackai.settings import Settings
 
 WORKERS: dict[str, Callable[[Settings], None]] = {
     "mercadopago": mercadopago.run,
     "dispatch": dispatch.run,
     "notify": notify.run,
+    "setup": setup.run,
 }

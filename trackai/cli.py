@@ -92,6 +92,14 @@ def work(queue: str = typer.Argument(..., help="Which worker to run.")) -> None:
 
 
 @app.command()
+def mcp() -> None:
+    """Serve the setup troubleshooting tools to an LLM agent over MCP (stdio)."""
+    from trackai import mcp_server
+
+    mcp_server.serve()
+
+
+@app.command()
 def status() -> None:
     """Database, migrations and queue depths, as JSON."""
     settings = load()

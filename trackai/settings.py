@@ -48,6 +48,21 @@ class Settings:
     sentry_dsn: str | None = None
     sentry_environment: str = "local"
     metrics_token: str | None = None
+    public_url: str = "http://127.0.0.1:8000"
+    setup_allow_private_urls: bool = False
+    setup_vt_s: int = 300
+    setup_concurrency: int = 8
+    cloudflare_api_url: str | None = None
+    stape_api_url: str = "https://api.app.stape.io/api/v2"
+    stape_api_key: str | None = None
+    stape_zone: str = "sa"
+    gtm_api_url: str | None = None
+    gtm_service_account_json: str | None = None
+    gtm_account_id: str | None = None
+    gtm_access_token: str | None = None
+    gtm_qps: float = 0.25
+    provision_poll_timeout_s: float = 600.0
+    provision_poll_interval_s: float = 5.0
 
     @property
     def is_local(self) -> bool:
@@ -105,4 +120,24 @@ def load() -> Settings:
         sentry_dsn=env.get("SENTRY_DSN") or None,
         sentry_environment=env.get("SENTRY_ENVIRONMENT", "local" if on_this_machine else "production"),
         metrics_token=env.get("METRICS_TOKEN") or None,
+        # how gateways and landing pages reach this API (webhook and collector URLs are built on it)
+        public_url=env.get("TRACKAI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        # sandbox and tests only: landing pages on 127.0.0.1 may be fetched
+        setup_allow_private_urls=env.get("SETUP_ALLOW_PRIVATE_URLS") == "1",
+        setup_vt_s=int(env.get("SETUP_VT_S", "300")),
+        setup_concurrency=int(env.get("SETUP_CONCURRENCY", "8")),
+        # provisioning: Cloudflare access comes from each customer; Stape and GTM are Track AI's own accounts
+        cloudflare_api_url=env.get("CLOUDFLARE_API_URL") or None,
+        stape_api_url=env.get("STAPE_API_URL", "https://api.app.stape.io/api/v2").rstrip("/"),
+        stape_api_key=env.get("STAPE_API_KEY") or None,
+        stape_zone=env.get("STAPE_ZONE", "sa"),
+        gtm_api_url=env.get("GTM_API_URL") or None,
+        gtm_service_account_json=env.get("GTM_SERVICE_ACCOUNT_JSON") or None,
+        gtm_account_id=env.get("GTM_ACCOUNT_ID") or None,
+        # instead of a service account: a ready OAuth access token (the sandbox's GTM fake takes one)
+        gtm_access_token=env.get("GTM_ACCESS_TOKEN") or None,
+        gtm_qps=float(env.get("GTM_QPS", "0.25")),
+        # how long a step waits for Stape (container running, domain ready) before it retries later
+        provision_poll_timeout_s=float(env.get("PROVISION_POLL_TIMEOUT_S", "600")),
+        provision_poll_interval_s=float(env.get("PROVISION_POLL_INTERVAL_S", "5")),
     )

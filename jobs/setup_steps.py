@@ -1,0 +1,258 @@
+"""What each onboarding step does at the providers. Which step runs when, and what a failure means,
+is decided in SQL (setup.advance, setup.report_step, setup.diagnosis_rules); a step here only acts and
+returns its result, or raises ProviderError with a code from that rule table.
+
+Every step is idempotent: it looks for what exists (by name) before it creates, so re-running a
+completed session creates nothing new at any provider.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import psycopg
+
+from jobs import landing_page
+from jobs.meta_client import MetaAnswer, MetaClient
+from jobs.providers import cloudflare, gtm, stape
+from jobs.providers.errors import ProviderError
+from trackai import templates
+from trackai.settings import Settings
+
+THROTTLE_CODES = {4, 17, 32, 613, 80004}
+TEST_EVENT_WAIT_S = 10.0
+
+
+@dataclass
+class StepContext:
+    settings: Settings
+    dsn: str
+    name: str
+    session: dict[str, Any]
+    results: dict[str, dict]
+    secret: Callable[[str], str | None]
+    meta: MetaClient
+    gtm: gtm.GtmClient | None
+
+    @property
+    def zone_name(self) -> str:
+        return self.session["tracking_domain"].split(".", 1)[1]
+
+    @property
+    def resource_name(self) -> str:
+        # provider-side names are the natural keys of idempotency: one per company
+        return f"trackai-{self.session['company_id'][:8]}"
+
+    def require_secret(self, kind: str, code: str) -> str:
+        value = self.secret(kind)
+        if not value:
+            raise ProviderError(code, f"no {kind.replace('_', ' ')} was given")
+        return value
+
+    def require_gtm(self) -> gtm.GtmClient:
+        if self.gtm is None:
+            raise ProviderError("gtm.unauthorized", "GTM_SERVICE_ACCOUNT_JSON and GTM_ACCOUNT_ID are not configured")
+        return self.gtm
+
+
+def meta_failure(answer: MetaAnswer) -> ProviderError:
+    """Meta's answer to the pixel check, as a diagnosis code (meta_capi.md §5, §8)."""
+    if answer.failure == "timeout":
+        return ProviderError("network.timeout", "Meta did not answer in time")
+    if answer.failure:
+        return ProviderError("network.unreachable", "Meta could not be reached")
+    try:
+        err = json.loads(answer.body or "{}").get("error") or {}
+    except ValueError:
+        err = {}
+    code, message = err.get("code"), str(err.get("message", ""))[:300]
+    if code == 190:
+        return ProviderError("meta.token_invalid", message, answer.http_status)
+    if code in THROTTLE_CODES or answer.http_status == 429:
+        return ProviderError("meta.rate_limited", message, answer.http_status)
+    if (answer.http_status or 500) >= 500 or code in (1, 2):
+        return ProviderError("meta.unavailable", message, answer.http_status)
+    return ProviderError("meta.pixel_not_accessible", message, answer.http_status)
+
+
+async def validate_meta(ctx: StepContext) -> dict:
+    token = ctx.require_secret("meta_capi_token", "meta.token_invalid")
+    answer = await asyncio.to_thread(ctx.meta.get_pixel, ctx.session["pixel_id"], token)
+    if answer.http_status != 200:
+        raise meta_failure(answer)
+    pixel = json.loads(answer.body or "{}")
+    return {"pixel_id": pixel.get("id"), "pixel_name": pixel.get("name"),
+            "last_fired_time": pixel.get("last_fired_time")}
+
+
+async def validate_gateway(ctx: StepContext) -> dict:
+    if ctx.session["gateway"] == "perfectpay":
+        ctx.require_secret("perfectpay_token", "gateway.secret_missing")
+    else:
+        ctx.require_secret("mercadopago_webhook_secret", "gateway.secret_missing")
+        token = ctx.require_secret("mercadopago_access_token", "gateway.credentials_invalid")
+        # a valid token gets 404 for a payment that does not exist; an invalid one gets 401
+        try:
+            async with httpx.AsyncClient(base_url=ctx.settings.mercadopago_api_url, timeout=10) as http:
+                resp = await http.get("/v1/payments/1", headers={"authorization": f"Bearer {token}"})
+        except httpx.TimeoutException:
+            raise ProviderError("network.timeout", "Mercado Pago did not answer in time") from None
+        except httpx.HTTPError:
+            raise ProviderError("network.unreachable", "Mercado Pago could not be reached") from None
+        if resp.status_code in (401, 403):
+            raise ProviderError("gateway.credentials_invalid", "Mercado Pago refused the access token", 401)
+        if resp.status_code >= 500:
+            raise ProviderError("network.unreachable", f"Mercado Pago answered {resp.status_code}")
+    with psycopg.connect(ctx.dsn) as conn:
+        refused = conn.execute("select setup.gateway_rejections_since_secret(%s)",
+                               (ctx.session["id"],)).fetchone()[0]
+    if refused:
+        raise ProviderError("gateway.token_mismatch", f"{refused} postback(s) refused since the secret was given")
+    return {"gateway": ctx.session["gateway"]}
+
+
+async def validate_landing(ctx: StepContext) -> dict:
+    page = await landing_page.fetch(ctx.session["landing_url"], allow_private=ctx.settings.setup_allow_private_urls)
+    gtm_web = ctx.results.get("provision_gtm_web", {}).get("public_id")
+    return landing_page.check_install(page, ctx.session["pixel_id"], ctx.session["collector_key"], gtm_web)
+
+
+def _cloudflare(ctx: StepContext):
+    token = ctx.require_secret("cloudflare_api_token", "cloudflare.unauthorized")
+    return cloudflare.make_client(token, base_url=ctx.settings.cloudflare_api_url)
+
+
+async def validate_cloudflare(ctx: StepContext) -> dict:
+    return {"zone_id": await cloudflare.find_zone(_cloudflare(ctx), ctx.zone_name), "zone": ctx.zone_name}
+
+
+async def validate_gtm_access(ctx: StepContext) -> dict:
+    return {"account": await ctx.require_gtm().check_access()}
+
+
+async def provision_gtm_server(ctx: StepContext) -> dict:
+    return await ctx.require_gtm().ensure_server_container(
+        f"{ctx.resource_name} server", f"https://{ctx.session['tracking_domain']}")
+
+
+def _stape(ctx: StepContext) -> stape.StapeClient:
+    if not ctx.settings.stape_api_key:
+        raise ProviderError("stape.unauthorized", "STAPE_API_KEY is not configured")
+    return stape.StapeClient(ctx.settings.stape_api_key, ctx.settings.stape_api_url)
+
+
+async def provision_stape(ctx: StepContext) -> dict:
+    client = _stape(ctx)
+    config = ctx.results["provision_gtm_server"]["container_config"]
+    container = await client.ensure_container(ctx.resource_name, config, ctx.settings.stape_zone)
+    await client.wait_running(container["identifier"], ctx.settings.provision_poll_timeout_s,
+                              ctx.settings.provision_poll_interval_s)
+    domain = await client.ensure_domain(container["identifier"], ctx.session["tracking_domain"])
+    return {"container": container["identifier"], "stape_domain": container.get("stape_domain"),
+            "domain": domain["identifier"], "cname_host": domain["cname_host"],
+            "cname_target": domain["cname_target"]}
+
+
+async def provision_dns(ctx: StepContext) -> dict:
+    made = ctx.results["provision_stape"]
+    record = await cloudflare.ensure_cname(_cloudflare(ctx), ctx.results["validate_cloudflare"]["zone_id"],
+                                           ctx.session["tracking_domain"], made["cname_target"])
+    client = _stape(ctx)
+    await client.revalidate_domain(made["container"], made["domain"])
+    await client.wait_domain_ready(made["container"], made["domain"], ctx.settings.provision_poll_timeout_s,
+                                   ctx.settings.provision_poll_interval_s)
+    return {"record_id": record["record_id"], "target": made["cname_target"], "ready": True}
+
+
+async def provision_gtm_web(ctx: StepContext) -> dict:
+    return await ctx.require_gtm().ensure_web_container(
+        f"{ctx.resource_name} web", ctx.session["pixel_id"], collector_url(ctx.settings),
+        f"https://{ctx.session['tracking_domain']}")
+
+
+def collector_url(settings: Settings) -> str:
+    return f"{settings.public_url}/collect"
+
+
+def webhook_url(settings: Settings, session: dict) -> str:
+    return f"{settings.public_url}/webhooks/{session['gateway']}/{session['webhook_key']}"
+
+
+def render_inputs(settings: Settings, session: dict) -> dict[str, dict]:
+    """The inputs of every template a session renders (the API shows the same ones)."""
+    snippet = {"pixel_id": session["pixel_id"], "collector_url": collector_url(settings),
+               "collector_key": session["collector_key"], "gateway": session["gateway"]}
+    return {
+        "landing_snippet": snippet,
+        "webhook_instructions": {"gateway": session["gateway"], "webhook_url": webhook_url(settings, session)},
+    }
+
+
+def store_renders(conn: psycopg.Connection, settings: Settings, session: dict, author: str) -> dict:
+    out = {}
+    for kind, inputs in render_inputs(settings, session).items():
+        rendered = templates.render(kind, inputs)
+        version, sha, created = conn.execute(
+            "select version, sha256, created from setup.record_render(%s, %s, %s::jsonb, %s, %s, %s)",
+            (session["company_id"], kind, json.dumps(rendered.inputs), rendered.body, rendered.sha256,
+             author)).fetchone()
+        out[kind] = {"version": version, "sha256": sha, "new": created}
+    return out
+
+
+async def render_snippet(ctx: StepContext) -> dict:
+    def work() -> dict:
+        with psycopg.connect(ctx.dsn, autocommit=True) as conn:
+            return store_renders(conn, ctx.settings, ctx.session, "setup-worker")
+    return await asyncio.to_thread(work)
+
+
+async def test_event(ctx: StepContext) -> dict:
+    """A gateway-shaped test postback through the tenant's public webhook, then its fate at Meta."""
+    if ctx.session["gateway"] != "perfectpay":
+        raise ProviderError("test_event.rejected", "test events are sent for Perfect Pay only for now")
+    token = ctx.require_secret("perfectpay_token", "gateway.secret_missing")
+    with psycopg.connect(ctx.dsn) as conn:
+        body = conn.execute("select setup.test_postback(%s)", (ctx.session["id"],)).fetchone()[0]
+    body["token"] = token
+    try:
+        async with httpx.AsyncClient(timeout=10) as http:
+            resp = await http.post(webhook_url(ctx.settings, ctx.session), json=body)
+    except httpx.HTTPError:
+        raise ProviderError("network.unreachable", "the tenant's webhook URL could not be reached") from None
+    if resp.status_code >= 400:
+        code = (resp.json().get("error") or {}).get("code", resp.status_code)
+        raise ProviderError("test_event.rejected", f"the webhook answered {resp.status_code} ({code})")
+    event_id = resp.json().get("event_id")
+    deadline = asyncio.get_running_loop().time() + TEST_EVENT_WAIT_S
+    while True:
+        with psycopg.connect(ctx.dsn) as conn:
+            row = conn.execute("select status, fbtrace_id, match_quality, last_error"
+                               " from setup.test_event_delivery(%s, %s)", (ctx.session["id"], event_id)).fetchone()
+        if row and row[0] == "sent":
+            return {"event_id": event_id, "fbtrace_id": row[1], "match_quality": float(row[2]),
+                    "test_event_code": ctx.session["test_event_code"]}
+        if asyncio.get_running_loop().time() > deadline:
+            state = row[0] if row else "not recorded"
+            raise ProviderError("test_event.not_delivered", f"event {event_id} is {state}")
+        await asyncio.sleep(0.25)
+
+
+STEPS: dict[str, Callable[[StepContext], Awaitable[dict]]] = {
+    "validate_meta": validate_meta,
+    "validate_gateway": validate_gateway,
+    "validate_landing": validate_landing,
+    "validate_cloudflare": validate_cloudflare,
+    "validate_gtm_access": validate_gtm_access,
+    "provision_gtm_server": provision_gtm_server,
+    "provision_stape": provision_stape,
+    "provision_dns": provision_dns,
+    "provision_gtm_web": provision_gtm_web,
+    "render_snippet": render_snippet,
+    "test_event": test_event,
+}

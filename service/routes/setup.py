@@ -1,0 +1,262 @@
+"""No-code onboarding API: /api/v1/setup/sessions.
+
+The caller is a signed-in user (Supabase JWT). Secrets are encrypted here, on arrival, and never
+returned; everything else — membership, which steps run, what a correction re-runs, the status — is
+decided in SQL (setup.create_session, setup.correct, setup.revalidate, setup.status_report).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Annotated, Literal
+from uuid import UUID
+
+import psycopg
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+
+from jobs.setup_steps import collector_url, webhook_url
+from service.auth import require_user
+from service.body import read_json_body
+from service.errors import ApiError
+from service.schemas import body_doc
+from trackai import tenants
+from trackai.secrets import Keyring
+
+router = APIRouter(prefix="/api/v1/setup", tags=["setup"])
+
+PIXEL = r"^[0-9]{15,16}$"
+DOMAIN = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.){2,}[a-z]{2,63}$"
+TEST_CODE = r"^[A-Za-z0-9]{4,32}$"
+URL = r"^https?://[^\s/?#]+[^\s]*$"
+
+# which app.secrets kind each secret field is kept as
+SECRET_KINDS = {"meta_access_token": "meta_capi_token", "gateway_access_token": "mercadopago_access_token",
+                "cloudflare_api_token": "cloudflare_api_token"}
+GATEWAY_SECRET_KIND = {"perfectpay": "perfectpay_token", "mercadopago": "mercadopago_webhook_secret"}
+
+
+class NewSession(BaseModel):
+    """The lead's minimum data. Secrets are encrypted on arrival and never shown again."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    company_id: UUID | None = Field(None, description="An existing company you administer; omit to create one.")
+    company_name: str | None = Field(None, min_length=1, max_length=200, description="For a new company.")
+    pixel_id: str = Field(pattern=PIXEL)
+    meta_access_token: SecretStr = Field(min_length=20, max_length=500, description="CAPI access token.")
+    gateway: Literal["perfectpay", "mercadopago"]
+    gateway_secret: SecretStr = Field(min_length=8, max_length=200,
+                                      description="Perfect Pay webhook token, or Mercado Pago webhook secret.")
+    gateway_access_token: SecretStr | None = Field(None, min_length=8, max_length=300,
+                                                   description="Mercado Pago access token (Mercado Pago only).")
+    landing_url: str = Field(pattern=URL, max_length=2000)
+    tracking_domain: str = Field(pattern=DOMAIN, max_length=253, description="e.g. track.cliente.com.br")
+    cloudflare_api_token: SecretStr = Field(min_length=20, max_length=300,
+                                            description="Cloudflare API token with Zone.DNS:Edit on the zone.")
+    test_event_code: str | None = Field(None, pattern=TEST_CODE)
+
+    @model_validator(mode="after")
+    def _company_and_gateway(self):
+        if (self.company_id is None) == (self.company_name is None):
+            raise ValueError("give either company_id (an existing company) or company_name (a new one)")
+        if self.gateway == "mercadopago" and self.gateway_access_token is None:
+            raise ValueError("Mercado Pago needs gateway_access_token to fetch payments")
+        return self
+
+
+class Correction(BaseModel):
+    """Any field of the session; only the steps that depend on what changed re-run."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    pixel_id: str | None = Field(None, pattern=PIXEL)
+    meta_access_token: SecretStr | None = Field(None, min_length=20, max_length=500)
+    gateway_secret: SecretStr | None = Field(None, min_length=8, max_length=200)
+    gateway_access_token: SecretStr | None = Field(None, min_length=8, max_length=300)
+    landing_url: str | None = Field(None, pattern=URL, max_length=2000)
+    tracking_domain: str | None = Field(None, pattern=DOMAIN, max_length=253)
+    cloudflare_api_token: SecretStr | None = Field(None, min_length=20, max_length=300)
+    test_event_code: str | None = Field(None, pattern=TEST_CODE)
+
+
+class Revalidate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    all: bool = Field(False, description="Re-run every step, not only the failed ones.")
+
+
+class SessionCreated(BaseModel):
+    session_id: UUID
+    company_id: UUID
+    status: str
+    webhook_url: str
+    collector_url: str
+    collector_key: str
+
+
+ANSWERS = {401: {"description": "Missing or invalid access token"},
+           403: {"description": "Not an admin of the company"},
+           404: {"description": "No such session (or not yours)"},
+           422: {"description": "Invalid fields"}}
+
+
+async def _parse(request: Request, model: type[BaseModel]):
+    try:
+        return model.model_validate_json(await read_json_body(request))
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from None
+
+
+def _encrypt_all(conn: psycopg.Connection, keyring: Keyring, company_id: str, gateway: str, body: BaseModel) -> list[str]:
+    """Store every secret field given; the names of those stored."""
+    stored = []
+    for field in ("meta_access_token", "gateway_secret", "gateway_access_token", "cloudflare_api_token"):
+        value = getattr(body, field)
+        if value is None:
+            continue
+        kind = GATEWAY_SECRET_KIND[gateway] if field == "gateway_secret" else SECRET_KINDS[field]
+        tenants.put_secret(conn, keyring, company_id, kind, value.get_secret_value())
+        stored.append(field)
+    return stored
+
+
+def _token_hash(body: BaseModel, gateway: str) -> str | None:
+    secret = getattr(body, "gateway_secret", None)
+    return tenants.sha256_hex(secret.get_secret_value()) if secret is not None and gateway == "perfectpay" else None
+
+
+async def _session_for(request: Request, claims: dict, session_id: UUID, min_role: str) -> dict:
+    """The session as the user may see it (RLS), with the user's role checked for changes."""
+    async with request.app.state.pool.connection() as conn, conn.transaction():
+        await conn.execute("select set_config('request.jwt.claims', %s, true),"
+                           " set_config('role', 'authenticated', true)", (json.dumps(claims),))
+        cur = await conn.execute(
+            "select s.company_id, s.gateway, app.has_company_access(s.company_id, %s)"
+            " from setup.sessions s where s.id = %s", (min_role, session_id))
+        row = await cur.fetchone()
+    if row is None:
+        raise ApiError(404, "session_not_found", "no setup session with this id is visible to you")
+    if not row[2]:
+        raise ApiError(403, "forbidden", f"changing a setup session needs the {min_role} role")
+    return {"company_id": str(row[0]), "gateway": row[1]}
+
+
+def _run_sync(request: Request, work):
+    """Secrets go through the synchronous keyring helpers: one short transaction on its own connection."""
+    def in_thread():
+        with psycopg.connect(request.app.state.settings.dsn, autocommit=False) as conn:
+            out = work(conn)
+            conn.commit()
+            return out
+    return asyncio.to_thread(in_thread)
+
+
+@router.post("/sessions", status_code=201, response_model=SessionCreated, responses=ANSWERS,
+             openapi_extra=body_doc(NewSession), summary="Start onboarding a company from five fields")
+async def create_session(request: Request, claims: Annotated[dict, Depends(require_user)]) -> SessionCreated:
+    body: NewSession = await _parse(request, NewSession)
+    settings = request.app.state.settings
+    keyring = Keyring.parse(settings.secret_key)
+    fields = body.model_dump(include={"pixel_id", "gateway", "landing_url", "tracking_domain", "test_event_code"})
+
+    def work(conn: psycopg.Connection) -> dict:
+        row = conn.execute(
+            "select s.id::text, s.company_id::text, s.gateway, s.webhook_key, s.collector_key"
+            " from setup.create_session(%s, %s, %s, %s::jsonb, %s) s",
+            (body.company_id, body.company_name, claims["sub"], json.dumps(fields),
+             _token_hash(body, body.gateway))).fetchone()
+        session = dict(zip(("id", "company_id", "gateway", "webhook_key", "collector_key"), row, strict=True))
+        _encrypt_all(conn, keyring, session["company_id"], body.gateway, body)
+        conn.execute("select setup.advance(%s)", (session["id"],))
+        session["status"] = conn.execute("select status from setup.sessions where id = %s",
+                                         (session["id"],)).fetchone()[0]
+        return session
+
+    try:
+        s = await _run_sync(request, work)
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise ApiError(403, "forbidden", exc.diag.message_primary) from None
+    except psycopg.errors.UniqueViolation:
+        raise ApiError(409, "session_exists", "this company already has a setup session; correct it with PATCH") \
+            from None
+    return SessionCreated(session_id=s["id"], company_id=s["company_id"], status=s["status"],
+                          webhook_url=webhook_url(settings, s), collector_url=collector_url(settings),
+                          collector_key=s["collector_key"])
+
+
+@router.get("/sessions/{session_id}/status", responses=ANSWERS,
+            summary="Each step with its state, attempts, timestamps, last error and diagnosis")
+async def session_status(session_id: UUID, request: Request, claims: Annotated[dict, Depends(require_user)]) -> dict:
+    await _session_for(request, claims, session_id, "viewer")
+    async with request.app.state.pool.connection() as conn:
+        report = await (await conn.execute("select setup.status_report(%s)", (session_id,))).fetchone()
+    report = report[0]
+    report["webhook_url"] = webhook_url(request.app.state.settings, {"gateway": report["gateway"],
+                                                                      "webhook_key": report.pop("webhook_key")})
+    return report
+
+
+@router.post("/sessions/{session_id}/validate", responses=ANSWERS, openapi_extra=body_doc(Revalidate),
+             summary="Re-run the failed steps (or all of them)")
+async def revalidate(session_id: UUID, request: Request, claims: Annotated[dict, Depends(require_user)]) -> dict:
+    await _session_for(request, claims, session_id, "marketing_admin")
+    body = Revalidate.model_validate_json(await read_json_body(request)) if await request.body() else Revalidate()
+    async with request.app.state.pool.connection() as conn:
+        rerun = await (await conn.execute("select setup.revalidate(%s, %s)", (session_id, body.all))).fetchone()
+    return {"session_id": str(session_id), "rerun": rerun[0]}
+
+
+@router.patch("/sessions/{session_id}", responses=ANSWERS, openapi_extra=body_doc(Correction),
+              summary="Correct fields; only the steps that depend on them re-run")
+async def correct(session_id: UUID, request: Request, claims: Annotated[dict, Depends(require_user)]) -> dict:
+    s = await _session_for(request, claims, session_id, "marketing_admin")
+    body: Correction = await _parse(request, Correction)
+    if not body.model_fields_set:
+        raise ApiError(422, "nothing_to_correct", "send at least one field to correct")
+    if body.gateway_access_token is not None and s["gateway"] != "mercadopago":
+        raise ApiError(422, "invalid_fields", "gateway_access_token is for Mercado Pago sessions only")
+    keyring = Keyring.parse(request.app.state.settings.secret_key)
+    fields = body.model_dump(include={"pixel_id", "landing_url", "tracking_domain", "test_event_code"},
+                             exclude_unset=True)
+
+    def work(conn: psycopg.Connection) -> list[str]:
+        secret_fields = _encrypt_all(conn, keyring, s["company_id"], s["gateway"], body)
+        return conn.execute("select setup.correct(%s, %s::jsonb, %s::text[], %s)",
+                            (session_id, json.dumps(fields), secret_fields,
+                             _token_hash(body, s["gateway"]))).fetchone()[0]
+
+    return {"session_id": str(session_id), "rerun": await _run_sync(request, work)}
+
+
+async def _renders(request: Request, claims: dict, session_id: UUID, kind: str, version: int | None) -> list:
+    s = await _session_for(request, claims, session_id, "viewer")
+    async with request.app.state.pool.connection() as conn:
+        cur = await conn.execute(
+            "select version, sha256, author, created_at, inputs, body from setup.renders"
+            " where company_id = %s and kind = %s and (%s::int is null or version = %s) order by version desc",
+            (s["company_id"], kind, version, version))
+        return await cur.fetchall()
+
+
+@router.get("/sessions/{session_id}/snippet", responses=ANSWERS,
+            summary="The landing snippet to paste in <head> (latest version, or ?version=N)")
+async def snippet(session_id: UUID, request: Request, claims: Annotated[dict, Depends(require_user)],
+                  version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> dict:
+    rows = await _renders(request, claims, session_id, "landing_snippet", version)
+    if not rows:
+        raise ApiError(404 if version else 409, "snippet_not_ready",
+                       "no such version" if version else "the snippet is rendered once the pixel is validated")
+    v, sha, author, at, _, body = rows[0]
+    instructions = await _renders(request, claims, session_id, "webhook_instructions", None)
+    return {"version": v, "sha256": sha, "author": author, "created_at": at.isoformat(), "snippet": body,
+            "webhook_instructions": instructions[0][5] if instructions else None}
+
+
+@router.get("/sessions/{session_id}/snippet/versions", responses=ANSWERS, summary="Every rendered snippet version")
+async def snippet_versions(session_id: UUID, request: Request,
+                           claims: Annotated[dict, Depends(require_user)]) -> dict:
+    rows = await _renders(request, claims, session_id, "landing_snippet", None)
+    return {"versions": [{"version": v, "sha256": sha, "author": author, "created_at": at.isoformat(),
+                          "inputs": inputs} for v, sha, author, at, inputs, _ in rows]}

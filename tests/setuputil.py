@@ -1,0 +1,161 @@
+"""An onboarding world for tests: the real API, dispatcher and setup worker on this module's database,
+with the Meta, Cloudflare, Stape and GTM fakes and a landing page, all served on free local ports."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+
+import httpx
+import psycopg
+from starlette.applications import Starlette
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
+
+from fakes.base import serve
+from fakes.cloudflare import CloudflareFake
+from fakes.gtm import GtmFake
+from fakes.meta_graph import MetaFake
+from fakes.stape import StapeFake
+from jobs import dispatch
+from jobs.setup import SetupWorker
+from service.app import create_app
+from service.auth import sign
+from tests.apiutil import settings_for
+from trackai.settings import Settings
+
+JWT_SECRET = "setup-tests-jwt-secret-with-at-least-32-characters"
+PIXEL = "765432109876543"
+META_TOKEN = "EAAsetupTestToken000000000001"
+PP_TOKEN = "setup-perfectpay-token-0001"
+CF_TOKEN = "cf-setup-token-000000000000001"
+STAPE_KEY = "stape-setup-key-0001"
+GTM_ACCOUNT = "6000000001"
+GTM_TOKEN = "ya29.setup-service-account-token"
+ZONE = "loja.example.com"
+DOMAIN = f"track.{ZONE}"
+
+
+class Landing:
+    """The lead's landing page; tests 'install' the snippet by changing its HTML."""
+
+    def __init__(self):
+        self.html = "<html><head><title>Oferta</title></head><body><a href='https://checkout.perfectpay.com.br/x'>"\
+                    "Comprar</a></body></html>"
+        self.delay_s = 0.0
+        self.app = Starlette(routes=[Route("/oferta", self._page)])
+
+    async def _page(self, _request) -> HTMLResponse:
+        await asyncio.sleep(self.delay_s)
+        return HTMLResponse(self.html)
+
+    def install(self, snippet: str) -> None:
+        self.html = self.html.replace("</head>", f"<script>{snippet}</script></head>")
+
+
+@dataclasses.dataclass
+class World:
+    dsn: str
+    settings: Settings
+    api: str
+    meta: MetaFake
+    cf: CloudflareFake
+    stape: StapeFake
+    gtm: GtmFake
+    landing: Landing
+    landing_url: str
+
+    def user_token(self, identifier: str | None = None) -> str:
+        identifier = identifier or f"lead-{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            user = conn.execute("select tests.create_user(%s)", (identifier,)).fetchone()[0]
+        return sign({"sub": str(user), "role": "authenticated", "exp": int(time.time()) + 3600}, JWT_SECRET)
+
+    def fields(self, **overrides) -> dict:
+        body = {"company_name": "Loja Exemplo", "pixel_id": PIXEL, "meta_access_token": META_TOKEN,
+                "gateway": "perfectpay", "gateway_secret": PP_TOKEN, "landing_url": self.landing_url,
+                "tracking_domain": DOMAIN, "cloudflare_api_token": CF_TOKEN, "test_event_code": "TEST4242"}
+        body.update(overrides)
+        return body
+
+    def call(self, method: str, path: str, token: str, **kwargs) -> httpx.Response:
+        return httpx.request(method, f"{self.api}/api/v1/setup{path}", timeout=30,
+                             headers={"authorization": f"Bearer {token}"}, **kwargs)
+
+    def status(self, session_id: str, token: str) -> dict:
+        r = self.call("GET", f"/sessions/{session_id}/status", token)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def wait(self, session_id: str, token: str, until: Callable[[dict], bool], timeout_s: float = 60) -> dict:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            s = self.status(session_id, token)
+            if until(s):
+                return s
+            assert time.monotonic() < deadline, f"session never got there: {step_states(s)}"
+            time.sleep(0.2)
+
+    def install_snippet(self, session_id: str, token: str) -> None:
+        r = self.call("GET", f"/sessions/{session_id}/snippet", token)
+        assert r.status_code == 200, r.text
+        self.landing.install(r.json()["snippet"])
+
+
+def step_states(report: dict) -> dict:
+    return {"status": report["status"],
+            **{s["name"]: (s["status"], (s["diagnosis"] or {}).get("code")) for s in report["steps"]}}
+
+
+def step(report: dict, name: str) -> dict:
+    return next(s for s in report["steps"] if s["name"] == name)
+
+
+def _thread(target, name: str) -> threading.Thread:
+    t = threading.Thread(target=target, name=name, daemon=True)
+    t.start()
+    return t
+
+
+@contextlib.contextmanager
+def world(dsn: str, **overrides) -> Iterator[World]:
+    meta = MetaFake()
+    meta.add_pixel(PIXEL, META_TOKEN)
+    cf = CloudflareFake()
+    cf.add_zone(ZONE, CF_TOKEN)
+    stape = StapeFake(dns_lookup=cf.cname_targets, deploy_delay_s=0.3)
+    stape.add_api_key(STAPE_KEY)
+    gtm = GtmFake()
+    gtm.add_account(GTM_ACCOUNT)
+    gtm.add_token(GTM_TOKEN, GTM_ACCOUNT)
+    landing = Landing()
+    with contextlib.ExitStack() as stack:
+        servers = {name: stack.enter_context(serve(app)) for name, app in
+                   (("meta", meta.app), ("cf", cf.app), ("stape", stape.app), ("gtm", gtm.app),
+                    ("landing", landing.app))}
+        base = dict(meta_graph_url=servers["meta"].url, cloudflare_api_url=servers["cf"].url + "/client/v4",
+                    stape_api_url=servers["stape"].url + "/api/v2", stape_api_key=STAPE_KEY,
+                    gtm_api_url=servers["gtm"].url + "/", gtm_access_token=GTM_TOKEN, gtm_account_id=GTM_ACCOUNT,
+                    gtm_qps=50.0, supabase_jwt_secret=JWT_SECRET, setup_allow_private_urls=True,
+                    provision_poll_timeout_s=3.0, provision_poll_interval_s=0.1, setup_vt_s=30,
+                    meta_timeout_s=5.0, dispatch_vt_s=30)
+        base.update(overrides)
+        settings = settings_for(dsn, **base)
+        app = create_app(settings)
+        api = stack.enter_context(serve(app, lifespan="on"))
+        # the API's public URL is known once it listens; webhook URLs in its answers are built on it
+        settings = dataclasses.replace(settings, public_url=api.url)
+        app.state.settings = settings
+        dispatcher = dispatch.worker(settings)
+        _thread(dispatcher.run, "dispatch")
+        stack.callback(dispatcher.stop.set)
+        setup_worker = SetupWorker(settings)
+        loop = asyncio.new_event_loop()
+        _thread(lambda: loop.run_until_complete(setup_worker.run()), "setup")
+        stack.callback(lambda: loop.call_soon_threadsafe(setup_worker.stop.set))
+        yield World(dsn, settings, api.url, meta, cf, stape, gtm, landing, servers["landing"].url + "/oferta")
