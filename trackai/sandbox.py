@@ -23,7 +23,7 @@ import psycopg
 from fakes import whatsapp as wa
 from jobs.registry import WORKERS
 from trackai import db as dbops
-from trackai import processes, tenants
+from trackai import processes, sandbox_onboarding, tenants
 from trackai.secrets import Keyring
 from trackai.settings import Settings
 
@@ -35,7 +35,14 @@ SANDBOX_ORIGIN = "http://127.0.0.1:8000"
 SANDBOX_WABA = "100000000000777"
 SANDBOX_PHONE_ID = "100000000000888"
 SANDBOX_WA_SECRET = "sandbox-whatsapp-app-secret"
-FAKE_PORTS = {"meta_graph": 8101, "mercadopago": 8102}
+FAKE_PORTS = {"meta_graph": 8101, "mercadopago": 8102, "cloudflare": 8104, "stape": 8105, "gtm": 8106,
+              "landing": 8107}
+# the sandbox lead's accounts at the provisioning fakes (Stape and GTM are Track AI's own)
+SANDBOX_ZONE = "sandbox-loja.com.br"
+SANDBOX_CF_TOKEN = "sandbox-cloudflare-token-0001"
+SANDBOX_STAPE_KEY = "sandbox-stape-key"
+SANDBOX_GTM_ACCOUNT = "6000000001"
+SANDBOX_GTM_TOKEN = "ya29.sandbox-gtm-service-account"
 
 
 def wait_http(url: str, timeout_s: float = 60, expect_ok: bool = True) -> dict:
@@ -67,10 +74,37 @@ def start_fakes(settings: Settings) -> dict[str, str]:
         env["MERCADOPAGO_API_URL"] = f"http://127.0.0.1:{port}"
     for url in list(env.values()):
         wait_http(f"{url}/_fake/health")
+    env.update(_start_provisioning_fakes(settings))
     if "WHATSAPP_APP_SECRET" not in os.environ:
         # the WhatsApp fake signs with this app secret; the API checks X-Hub-Signature-256 with it
         env["WHATSAPP_APP_SECRET"] = SANDBOX_WA_SECRET
         env["WHATSAPP_VERIFY_TOKEN"] = "sandbox-verify-token"
+    return env
+
+
+def _start_provisioning_fakes(settings: Settings) -> dict[str, str]:
+    """Cloudflare, Stape, GTM and the lead's landing page, unless real ones are configured."""
+    env: dict[str, str] = {}
+    url = "http://127.0.0.1:{}".format
+    fakes = {"landing": []}
+    if "CLOUDFLARE_API_URL" not in os.environ:
+        fakes["cloudflare"] = ["--zone", f"{SANDBOX_ZONE}:{SANDBOX_CF_TOKEN}"]
+        env["CLOUDFLARE_API_URL"] = url(FAKE_PORTS["cloudflare"]) + "/client/v4"
+    if "STAPE_API_URL" not in os.environ:
+        fakes["stape"] = ["--api-key", SANDBOX_STAPE_KEY, "--deploy-delay-s", "3",
+                          "--dns-url", url(FAKE_PORTS["cloudflare"])]
+        env.update(STAPE_API_URL=url(FAKE_PORTS["stape"]) + "/api/v2", STAPE_API_KEY=SANDBOX_STAPE_KEY)
+    if "GTM_API_URL" not in os.environ:
+        fakes["gtm"] = ["--account", f"{SANDBOX_GTM_ACCOUNT}:{SANDBOX_GTM_TOKEN}"]
+        # the fake has no quota: the real 0.25 QPS would only make the sandbox slow
+        env.update(GTM_API_URL=url(FAKE_PORTS["gtm"]) + "/", GTM_ACCESS_TOKEN=SANDBOX_GTM_TOKEN,
+                   GTM_ACCOUNT_ID=SANDBOX_GTM_ACCOUNT, GTM_QPS="20")
+    for name, args in fakes.items():
+        processes.start(settings, f"fake-{name}", ["-m", f"fakes.{name}", "--port", str(FAKE_PORTS[name]), *args])
+    for name in fakes:
+        wait_http(f"{url(FAKE_PORTS[name])}/_fake/health")
+    # the landing page lives on 127.0.0.1; Stape polls fast against its fake
+    env.update(SETUP_ALLOW_PRIVATE_URLS="1", PROVISION_POLL_INTERVAL_S="0.5")
     return env
 
 
@@ -171,6 +205,7 @@ def main(settings: Settings) -> int:
     env = start_fakes(settings)
     if env:
         print(f"[fakes] {', '.join(f'{k}={v}' for k, v in env.items() if k.endswith('_URL'))}")
+    env.setdefault("SUPABASE_JWT_SECRET", sandbox_onboarding.jwt_secret(settings))
     processes.start(settings, "api", ["-m", "trackai.cli", "serve"], env=env)
     for name in sorted(WORKERS):
         processes.start(settings, f"worker-{name}", ["-m", "trackai.cli", "work", name], env=env)
@@ -178,6 +213,16 @@ def main(settings: Settings) -> int:
     health = wait_http(f"{base}/health")
     print(f"[api] {base} healthy: " + ", ".join(f"{k}=ok" for k in health["parts"]))
     print(f"[workers] running: {', '.join(sorted(WORKERS))}")
+    journey = sandbox_onboarding.run(base, settings, f"http://127.0.0.1:{FAKE_PORTS['landing']}", {
+        "pixel_id": SANDBOX_PIXEL, "meta_access_token": SANDBOX_TOKEN, "tracking_domain": f"track.{SANDBOX_ZONE}",
+        "cloudflare_api_token": SANDBOX_CF_TOKEN, "test_event_code": "TEST12345"})
+    test = journey["test_event"]
+    print("[setup] the landing snippet (paste it in <head>):")
+    print(journey["snippet"]["snippet"])
+    print(f"[setup] webhook URL: {journey['report']['webhook_url']}")
+    print(f"[setup] test event {test['event_id'][:16]}… reached Meta with test_event_code {test['test_event_code']}: "
+          f"fbtrace_id {test['fbtrace_id']}, estimated match quality {test['match_quality']:.1f}/10")
+    print(f"[setup] session {journey['session_id']} is {journey['report']['status']}")
     tenant = ensure_sandbox_tenant(settings)
     print(f"[tenant] sandbox company {tenant['company_id']}")
     result = run_main_job(base, settings, tenant)

@@ -46,7 +46,7 @@ class NewSession(BaseModel):
     company_id: UUID | None = Field(None, description="An existing company you administer; omit to create one.")
     company_name: str | None = Field(None, min_length=1, max_length=200, description="For a new company.")
     pixel_id: str = Field(pattern=PIXEL)
-    meta_access_token: SecretStr = Field(min_length=20, max_length=500, description="CAPI access token.")
+    meta_access_token: SecretStr = Field(min_length=10, max_length=500, description="CAPI access token.")
     gateway: Literal["perfectpay", "mercadopago"]
     gateway_secret: SecretStr = Field(min_length=8, max_length=200,
                                       description="Perfect Pay webhook token, or Mercado Pago webhook secret.")
@@ -73,7 +73,7 @@ class Correction(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     pixel_id: str | None = Field(None, pattern=PIXEL)
-    meta_access_token: SecretStr | None = Field(None, min_length=20, max_length=500)
+    meta_access_token: SecretStr | None = Field(None, min_length=10, max_length=500)
     gateway_secret: SecretStr | None = Field(None, min_length=8, max_length=200)
     gateway_access_token: SecretStr | None = Field(None, min_length=8, max_length=300)
     landing_url: str | None = Field(None, pattern=URL, max_length=2000)
