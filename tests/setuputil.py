@@ -122,8 +122,20 @@ def _thread(target, name: str) -> threading.Thread:
     return t
 
 
+def worker_env(w: World) -> dict[str, str]:
+    """The environment a `trackai work setup` process needs to join this world."""
+    s = w.settings
+    return {"DATABASE_URL": w.dsn, "TRACKAI_SECRET_KEY": s.secret_key, "META_GRAPH_URL": s.meta_graph_url,
+            "CLOUDFLARE_API_URL": s.cloudflare_api_url, "STAPE_API_URL": s.stape_api_url,
+            "STAPE_API_KEY": s.stape_api_key, "GTM_API_URL": s.gtm_api_url, "GTM_ACCESS_TOKEN": s.gtm_access_token,
+            "GTM_ACCOUNT_ID": s.gtm_account_id, "GTM_QPS": str(s.gtm_qps), "TRACKAI_PUBLIC_URL": s.public_url,
+            "SETUP_ALLOW_PRIVATE_URLS": "1", "SETUP_VT_S": str(s.setup_vt_s),
+            "PROVISION_POLL_TIMEOUT_S": str(s.provision_poll_timeout_s),
+            "PROVISION_POLL_INTERVAL_S": str(s.provision_poll_interval_s)}
+
+
 @contextlib.contextmanager
-def world(dsn: str, **overrides) -> Iterator[World]:
+def world(dsn: str, setup_worker: bool = True, **overrides) -> Iterator[World]:
     meta = MetaFake()
     meta.add_pixel(PIXEL, META_TOKEN)
     cf = CloudflareFake()
@@ -154,8 +166,9 @@ def world(dsn: str, **overrides) -> Iterator[World]:
         dispatcher = dispatch.worker(settings)
         _thread(dispatcher.run, "dispatch")
         stack.callback(dispatcher.stop.set)
-        setup_worker = SetupWorker(settings)
-        loop = asyncio.new_event_loop()
-        _thread(lambda: loop.run_until_complete(setup_worker.run()), "setup")
-        stack.callback(lambda: loop.call_soon_threadsafe(setup_worker.stop.set))
+        if setup_worker:
+            worker = SetupWorker(settings)
+            loop = asyncio.new_event_loop()
+            _thread(lambda: loop.run_until_complete(worker.run()), "setup")
+            stack.callback(lambda: loop.call_soon_threadsafe(worker.stop.set))
         yield World(dsn, settings, api.url, meta, cf, stape, gtm, landing, servers["landing"].url + "/oferta")
