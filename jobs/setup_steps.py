@@ -9,6 +9,7 @@ completed session creates nothing new at any provider.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -170,9 +171,26 @@ async def provision_dns(ctx: StepContext) -> dict:
 
 
 async def provision_gtm_web(ctx: StepContext) -> dict:
-    return await ctx.require_gtm().ensure_web_container(
-        f"{ctx.resource_name} web", ctx.session["pixel_id"], collector_url(ctx.settings),
-        f"https://{ctx.session['tracking_domain']}")
+    """The web container, whose one tag is the rendered landing snippet; its importable export is kept
+    as a versioned render beside the snippet."""
+    client = ctx.require_gtm()
+    version = ctx.results["render_snippet"]["landing_snippet"]["version"]
+    with psycopg.connect(ctx.dsn, autocommit=True) as conn:
+        snippet = conn.execute("select body from setup.renders where company_id = %s and kind = 'landing_snippet'"
+                               " and version = %s", (ctx.session["company_id"], version)).fetchone()[0]
+        args = (f"{ctx.resource_name} web", ctx.session["pixel_id"], collector_url(ctx.settings),
+                f"https://{ctx.session['tracking_domain']}")
+        made = await client.ensure_web_container(*args, tag_html=f"<script>{snippet}</script>")
+        export = client.web_container_export(*args, public_id=made["public_id"], container_id=made["container_id"],
+                                             tag_html=f"<script>{snippet}</script>")
+        body = json.dumps(export, indent=2, ensure_ascii=False)
+        # hashed without its exportTime: the same container is the same version
+        digest = hashlib.sha256(json.dumps({**export, "exportTime": None}, sort_keys=True).encode()).hexdigest()
+        inputs = {"snippet_version": version, "public_id": made["public_id"]}
+        made["export_version"] = conn.execute(
+            "select version from setup.record_render(%s, 'gtm_web_export', %s::jsonb, %s, %s, 'setup-worker')",
+            (ctx.session["company_id"], json.dumps(inputs), body, digest)).fetchone()[0]
+    return made
 
 
 def collector_url(settings: Settings) -> str:

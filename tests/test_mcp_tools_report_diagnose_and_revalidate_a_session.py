@@ -56,7 +56,7 @@ async def test_the_agent_sees_schemas_then_status_diagnosis_and_revalidation(dsn
         assert problem["field"] == "meta_access_token" and "token" in problem["message_en"]
 
         rerun = await call(session, "revalidate", session_id=sid)
-        assert sorted(rerun["rerun"]) == ["render_snippet", "test_event", "validate_meta"]
+        assert sorted(rerun["rerun"]) == ["provision_gtm_web", "render_snippet", "test_event", "validate_meta"]
         assert (await call(session, "diagnose", session_id=sid))["healthy"]
 
         bad = await session.call_tool("session_status", {"session_id": "not-a-uuid"})

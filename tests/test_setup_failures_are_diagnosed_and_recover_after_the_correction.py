@@ -42,7 +42,7 @@ def test_an_invalid_meta_token_is_diagnosed_and_a_new_token_fixes_it(w):
     assert bad["diagnosis"]["field"] == "meta_access_token" and not bad["diagnosis"]["retries_by_itself"]
     assert w.status(sid, token)["status"] == "needs_attention"
     r = w.call("PATCH", f"/sessions/{sid}", token, json={"meta_access_token": setuputil.META_TOKEN})
-    assert sorted(r.json()["rerun"]) == ["render_snippet", "test_event", "validate_meta"]
+    assert sorted(r.json()["rerun"]) == ["provision_gtm_web", "render_snippet", "test_event", "validate_meta"]
     assert succeeded(w, sid, token, "validate_meta")["result"]["pixel_id"] == setuputil.PIXEL
 
 

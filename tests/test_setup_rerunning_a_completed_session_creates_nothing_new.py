@@ -44,4 +44,4 @@ def test_a_second_run_of_every_step_creates_nothing(dsn):
             assert step(second, name)["result"].get("created") in (False, None), name
         with psycopg.connect(dsn) as conn:
             versions = conn.execute("select kind, count(*) from setup.renders group by kind order by kind").fetchall()
-        assert versions == [("landing_snippet", 1), ("webhook_instructions", 1)]
+        assert versions == [("gtm_web_export", 1), ("landing_snippet", 1), ("webhook_instructions", 1)]

@@ -54,6 +54,10 @@ def test_a_session_reaches_active_and_never_returns_a_secret(dsn):
         # the provisioned pieces, as the reference orders them
         assert w.cf.cname_targets(setuputil.DOMAIN) == [step(report, "provision_stape")["result"]["cname_target"]]
         assert len(w.gtm.containers(setuputil.GTM_ACCOUNT)) == 2, "one server and one web container"
+        export = w.call("GET", f"/sessions/{sid}/gtm-web-export", token).json()
+        assert export["exportFormatVersion"] == 2
+        [tag] = export["containerVersion"]["tag"]
+        assert created["collector_key"] in json.dumps(tag), "the container's tag is the landing snippet"
 
         secrets = (setuputil.META_TOKEN, setuputil.PP_TOKEN, setuputil.CF_TOKEN)
         everything = json.dumps([created, report, w.call("GET", f"/sessions/{sid}/snippet", token).json()])

@@ -109,7 +109,8 @@ async def _parse(request: Request, model: type[BaseModel]):
         raise RequestValidationError(exc.errors()) from None
 
 
-def _encrypt_all(conn: psycopg.Connection, keyring: Keyring, company_id: str, gateway: str, body: BaseModel) -> list[str]:
+def _encrypt_all(conn: psycopg.Connection, keyring: Keyring, company_id: str, gateway: str,
+                 body: BaseModel) -> list[str]:
     """Store every secret field given; the names of those stored."""
     stored = []
     for field in ("meta_access_token", "gateway_secret", "gateway_access_token", "cloudflare_api_token"):
@@ -260,3 +261,12 @@ async def snippet_versions(session_id: UUID, request: Request,
     rows = await _renders(request, claims, session_id, "landing_snippet", None)
     return {"versions": [{"version": v, "sha256": sha, "author": author, "created_at": at.isoformat(),
                           "inputs": inputs} for v, sha, author, at, inputs, _ in rows]}
+
+
+@router.get("/sessions/{session_id}/gtm-web-export", responses=ANSWERS,
+            summary="The web container as an importable file (GTM > Admin > Import Container)")
+async def gtm_web_export(session_id: UUID, request: Request, claims: Annotated[dict, Depends(require_user)]) -> dict:
+    rows = await _renders(request, claims, session_id, "gtm_web_export", None)
+    if not rows:
+        raise ApiError(409, "export_not_ready", "the export is made once the GTM web container is built")
+    return json.loads(rows[0][5])
