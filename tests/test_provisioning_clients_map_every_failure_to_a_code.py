@@ -60,9 +60,11 @@ async def test_cloudflare_failures(p):
     await fails("cloudflare.unauthorized", cloudflare.find_zone(p.cloudflare("wrong-token"), pu.HOST))
     p.cf.add_record(p.zone_id, "A", "a.customer.com", "192.0.2.1")
     await fails("cloudflare.record_conflict", cloudflare.ensure_cname(cf, p.zone_id, "a.customer.com", "x.stape.io"))
-    p.cf.add_record(p.zone_id, "CNAME", "proxied.customer.com", "x.stape.io", proxied=True)
-    await fails("cloudflare.record_conflict",
-                cloudflare.ensure_cname(cf, p.zone_id, "proxied.customer.com", "x.stape.io"))
+    # a proxied CNAME is not a failure: it is switched to DNS only (reference §1.4)
+    proxied = p.cf.add_record(p.zone_id, "CNAME", "proxied.customer.com", "x.stape.io", proxied=True)
+    fixed = await cloudflare.ensure_cname(cf, p.zone_id, "proxied.customer.com", "x.stape.io")
+    assert fixed == {"record_id": proxied["id"], "created": False, "updated": True}
+    assert p.cf.cname_targets("proxied.customer.com") == ["x.stape.io"]
     await fails("cloudflare.invalid_request", cloudflare.ensure_cname(cf, p.zone_id, pu.HOST, "not a host"))
     p.cf.fail_next(1, "rate_limited", retry_after=42)
     err = await fails("cloudflare.rate_limited", cloudflare.find_zone(cf, pu.HOST))

@@ -98,10 +98,8 @@ async def ensure_cname(client: cloudflare.AsyncCloudflare, zone_id: str, name: s
                 raise ProviderError("cloudflare.record_conflict",
                                     f"{name} already has {', '.join(others)} record(s); remove them so it can be a "
                                     f"CNAME to {target}")
-            if cname is not None and cname.proxied:
-                raise ProviderError("cloudflare.record_conflict", f"{name} is a proxied CNAME; turn the proxy off "
-                                    f"(DNS only) so it points to {target}")
-            if cname is not None and _host(cname.content or "") == target:
+            # a proxied CNAME is ours to fix (reference §1.4): Stape must see the name resolve to its target
+            if cname is not None and _host(cname.content or "") == target and not cname.proxied:
                 return {"record_id": cname.id, "created": False, "updated": False}
             if cname is not None:
                 await client.dns.records.edit(cname.id, zone_id=zone_id, type="CNAME", name=name, content=target,
