@@ -42,9 +42,11 @@ class ServerHandle:
         self.url: str = f"http://{HOST}:{self.port}"
 
     def stop(self, timeout_s: float = 5.0) -> None:
-        """Stop serving. In-flight requests (e.g. ones sleeping in a forced timeout) are dropped."""
+        """Stop serving. In-flight requests (e.g. ones sleeping in a forced timeout) are dropped; an app
+        served with its lifespan gets them a second to finish, then runs its shutdown (which a forced
+        exit would cancel)."""
         self._server.should_exit = True
-        self._server.force_exit = True
+        self._server.force_exit = self._server.config.lifespan == "off"
         self._thread.join(timeout_s)
         with contextlib.suppress(OSError):
             self._sock.close()
@@ -84,15 +86,16 @@ def _quiet_on_cancel(app: Any) -> Any:
     return wrapped
 
 
-def _config(app: Any, host: str, port: int) -> uvicorn.Config:
-    return uvicorn.Config(_quiet_on_cancel(app), host=host, port=port, loop="auto", lifespan="off",
+def _config(app: Any, host: str, port: int, lifespan: str = "off") -> uvicorn.Config:
+    return uvicorn.Config(_quiet_on_cancel(app), host=host, port=port, loop="auto", lifespan=lifespan,
                           log_level="warning", access_log=False, timeout_graceful_shutdown=1)
 
 
-def serve(app: Any, *, port: int = 0, startup_timeout_s: float = 10.0) -> ServerHandle:
-    """Start `app` on 127.0.0.1:`port` (0 = any free port) in a background thread."""
+def serve(app: Any, *, port: int = 0, startup_timeout_s: float = 10.0, lifespan: str = "off") -> ServerHandle:
+    """Start `app` on 127.0.0.1:`port` (0 = any free port) in a background thread; lifespan="on" runs
+    the app's startup (e.g. the API's connection pool)."""
     sock = bind(HOST, port)
-    server = uvicorn.Server(_config(app, HOST, sock.getsockname()[1]))
+    server = uvicorn.Server(_config(app, HOST, sock.getsockname()[1], lifespan))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
                               name=f"fake-{sock.getsockname()[1]}")
     thread.start()

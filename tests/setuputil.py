@@ -54,8 +54,8 @@ class Landing:
         await asyncio.sleep(self.delay_s)
         return HTMLResponse(self.html)
 
-    def install(self, snippet: str) -> None:
-        self.html = self.html.replace("</head>", f"<script>{snippet}</script></head>")
+    def install(self, snippet_html: str) -> None:
+        self.html = self.html.replace("</head>", f"{snippet_html}</head>")
 
 
 @dataclasses.dataclass
@@ -104,7 +104,7 @@ class World:
     def install_snippet(self, session_id: str, token: str) -> None:
         r = self.call("GET", f"/sessions/{session_id}/snippet", token)
         assert r.status_code == 200, r.text
-        self.landing.install(r.json()["snippet"])
+        self.landing.install(r.json()["html"])
 
 
 def step_states(report: dict) -> dict:

@@ -29,6 +29,7 @@ REQUIRED = {
     PG_LIB / "wal2json.so": "postgresql-15-wal2json",
     Path("/usr/bin/pg_prove"): "libtap-parser-sourcehandler-pgtap-perl",
     PG_EXT / "pgcrypto.control": "postgresql-contrib",
+    Path("/usr/bin/chromium"): "chromium",  # runs the landing snippet test headless
 }
 
 SERVER_SETTINGS = {

@@ -218,7 +218,7 @@ def main(settings: Settings) -> int:
         "cloudflare_api_token": SANDBOX_CF_TOKEN, "test_event_code": "TEST12345"})
     test = journey["test_event"]
     print("[setup] the landing snippet (paste it in <head>):")
-    print(journey["snippet"]["snippet"])
+    print(journey["snippet"]["html"])
     print(f"[setup] webhook URL: {journey['report']['webhook_url']}")
     print(f"[setup] test event {test['event_id'][:16]}… reached Meta with test_event_code {test['test_event_code']}: "
           f"fbtrace_id {test['fbtrace_id']}, estimated match quality {test['match_quality']:.1f}/10")

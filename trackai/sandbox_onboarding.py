@@ -85,8 +85,8 @@ def run(base: str, settings: Settings, landing_url: str, fields: dict) -> dict:
             sold = True
         elif (landing["status"] == "failed" and (landing["diagnosis"] or {}).get("code") == "landing.snippet_missing"
               and steps["render_snippet"]["status"] == "succeeded"):
-            snippet = api.get(f"/sessions/{sid}/snippet").raise_for_status().json()["snippet"]
-            page = httpx.get(f"{landing_url}/oferta").text.replace("</head>", f"<script>{snippet}</script></head>")
+            snippet = api.get(f"/sessions/{sid}/snippet").raise_for_status().json()["html"]
+            page = httpx.get(f"{landing_url}/oferta").text.replace("</head>", f"{snippet}</head>")
             httpx.post(f"{landing_url}/_fake/html", json={"html": page}).raise_for_status()
             print("[setup] the lead pastes the snippet into the landing page and clicks validate", flush=True)
             api.post(f"/sessions/{sid}/validate").raise_for_status()

@@ -252,6 +252,7 @@ async def snippet(session_id: UUID, request: Request, claims: Annotated[dict, De
     v, sha, author, at, _, body = rows[0]
     instructions = await _renders(request, claims, session_id, "webhook_instructions", None)
     return {"version": v, "sha256": sha, "author": author, "created_at": at.isoformat(), "snippet": body,
+            "html": f"<script>{body}</script>",  # what the lead pastes into <head>
             "webhook_instructions": instructions[0][5] if instructions else None}
 
 
