@@ -231,9 +231,10 @@ async def render_snippet(ctx: StepContext) -> dict:
 
 
 async def test_event(ctx: StepContext) -> dict:
-    """A gateway-shaped test postback through the tenant's public webhook, then its fate at Meta."""
-    if ctx.session["gateway"] != "perfectpay":
-        raise ProviderError("test_event.rejected", "test events are sent for Perfect Pay only for now")
+    """Perfect Pay: a gateway-shaped test postback through the tenant's public webhook, then its fate at
+    Meta. Mercado Pago: the lead's own test purchase (a payment cannot be invented), awaited."""
+    if ctx.session["gateway"] == "mercadopago":
+        return await _await_test_purchase(ctx)
     token = ctx.require_secret("perfectpay_token", "gateway.secret_missing")
     with psycopg.connect(ctx.dsn) as conn:
         body = conn.execute("select setup.test_postback(%s)", (ctx.session["id"],)).fetchone()[0]
@@ -253,12 +254,27 @@ async def test_event(ctx: StepContext) -> dict:
             row = conn.execute("select status, fbtrace_id, match_quality, last_error"
                                " from setup.test_event_delivery(%s, %s)", (ctx.session["id"], event_id)).fetchone()
         if row and row[0] == "sent":
-            return {"event_id": event_id, "fbtrace_id": row[1], "match_quality": float(row[2]),
-                    "test_event_code": ctx.session["test_event_code"]}
+            return _delivered(ctx, event_id, row[1], row[2])
         if asyncio.get_running_loop().time() > deadline:
             state = row[0] if row else "not recorded"
             raise ProviderError("test_event.not_delivered", f"event {event_id} is {state}")
         await asyncio.sleep(0.25)
+
+
+async def _await_test_purchase(ctx: StepContext) -> dict:
+    with psycopg.connect(ctx.dsn) as conn:
+        row = conn.execute("select event_id, status, fbtrace_id, match_quality from setup.latest_gateway_event(%s)",
+                           (ctx.session["id"],)).fetchone()
+    if row is None:
+        raise ProviderError("test_event.awaiting_purchase", "no Mercado Pago payment has been notified yet")
+    if row[1] != "sent":
+        raise ProviderError("test_event.not_delivered", f"event {row[0]} is {row[1]}")
+    return _delivered(ctx, row[0], row[2], row[3])
+
+
+def _delivered(ctx: StepContext, event_id: str, fbtrace_id: str | None, match_quality) -> dict:
+    return {"event_id": event_id, "fbtrace_id": fbtrace_id, "match_quality": float(match_quality),
+            "test_event_code": ctx.session["test_event_code"]}
 
 
 STEPS: dict[str, Callable[[StepContext], Awaitable[dict]]] = {

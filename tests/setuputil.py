@@ -20,9 +20,11 @@ from starlette.routing import Route
 from fakes.base import serve
 from fakes.cloudflare import CloudflareFake
 from fakes.gtm import GtmFake
+from fakes.mercadopago import MercadoPagoFake
 from fakes.meta_graph import MetaFake
 from fakes.stape import StapeFake
-from jobs import dispatch
+from jobs import dispatch, mercadopago
+from jobs.base import QueueWorker
 from jobs.setup import SetupWorker
 from service.app import create_app
 from service.auth import sign
@@ -37,6 +39,8 @@ CF_TOKEN = "cf-setup-token-000000000000001"
 STAPE_KEY = "stape-setup-key-0001"
 GTM_ACCOUNT = "6000000001"
 GTM_TOKEN = "ya29.setup-service-account-token"
+MP_TOKEN = "APP_USR-setup-seller-token"
+MP_SECRET = "setup-mercadopago-webhook-secret"
 ZONE = "loja.example.com"
 DOMAIN = f"track.{ZONE}"
 
@@ -67,6 +71,7 @@ class World:
     cf: CloudflareFake
     stape: StapeFake
     gtm: GtmFake
+    mp: MercadoPagoFake
     landing: Landing
     landing_url: str
 
@@ -145,12 +150,15 @@ def world(dsn: str, setup_worker: bool = True, **overrides) -> Iterator[World]:
     gtm = GtmFake()
     gtm.add_account(GTM_ACCOUNT)
     gtm.add_token(GTM_TOKEN, GTM_ACCOUNT)
+    mp = MercadoPagoFake()
+    mp.add_token(MP_TOKEN)
     landing = Landing()
     with contextlib.ExitStack() as stack:
         servers = {name: stack.enter_context(serve(app)) for name, app in
                    (("meta", meta.app), ("cf", cf.app), ("stape", stape.app), ("gtm", gtm.app),
-                    ("landing", landing.app))}
-        base = dict(meta_graph_url=servers["meta"].url, cloudflare_api_url=servers["cf"].url + "/client/v4",
+                    ("mp", mp.app), ("landing", landing.app))}
+        base = dict(meta_graph_url=servers["meta"].url, mercadopago_api_url=servers["mp"].url,
+                    cloudflare_api_url=servers["cf"].url + "/client/v4",
                     stape_api_url=servers["stape"].url + "/api/v2", stape_api_key=STAPE_KEY,
                     gtm_api_url=servers["gtm"].url + "/", gtm_access_token=GTM_TOKEN, gtm_account_id=GTM_ACCOUNT,
                     gtm_qps=50.0, supabase_jwt_secret=JWT_SECRET, setup_allow_private_urls=True,
@@ -163,12 +171,14 @@ def world(dsn: str, setup_worker: bool = True, **overrides) -> Iterator[World]:
         # the API's public URL is known once it listens; webhook URLs in its answers are built on it
         settings = dataclasses.replace(settings, public_url=api.url)
         app.state.settings = settings
-        dispatcher = dispatch.worker(settings)
-        _thread(dispatcher.run, "dispatch")
-        stack.callback(dispatcher.stop.set)
+        for name, worker in (("dispatch", dispatch.worker(settings)),
+                             ("mercadopago", QueueWorker(settings.dsn, "mercadopago",
+                                                         mercadopago.MercadoPagoFetcher(settings).handle, vt_s=30))):
+            _thread(worker.run, name)
+            stack.callback(worker.stop.set)
         if setup_worker:
             worker = SetupWorker(settings)
             loop = asyncio.new_event_loop()
             _thread(lambda: loop.run_until_complete(worker.run()), "setup")
             stack.callback(lambda: loop.call_soon_threadsafe(worker.stop.set))
-        yield World(dsn, settings, api.url, meta, cf, stape, gtm, landing, servers["landing"].url + "/oferta")
+        yield World(dsn, settings, api.url, meta, cf, stape, gtm, mp, landing, servers["landing"].url + "/oferta")

@@ -1,8 +1,9 @@
 """Two steps of one session reported in concurrent transactions: the step that depends on both is
-queued exactly once (setup.advance serialises on the session), never left pending."""
+queued exactly once (reports serialise on the session), never left pending, and no deadlock."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 
@@ -32,19 +33,27 @@ def test_concurrent_reports_queue_the_joining_step_once(dsn):
                 "select step_id, attempt from setup.start_step((select id from setup.steps"
                 " where session_id = %s and name = 'provision_gtm_web'))", (sid,)).fetchone()
 
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=3)
+    outcomes: list = []
 
     def report(step: int, attempt: int) -> None:
-        with psycopg.connect(dsn) as c, c.transaction():
-            c.execute("update setup.steps set updated_at = now() where id = %s", (step,))
-            barrier.wait()  # both transactions are open before either reports
-            c.execute("select setup.report_step(%s, %s, '{}')", (step, attempt))
+        try:
+            with psycopg.connect(dsn) as c, c.transaction():
+                outcomes.append(c.execute("select setup.report_step(%s, %s, '{}')", (step, attempt)).fetchone()[0])
+                # hold the transaction open until the other has reported too (without the session lock
+                # both reports happen before either commits); with it, the other waits inside its report
+                # and this one commits when the barrier gives up
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    barrier.wait()
+        except Exception as exc:  # noqa: BLE001 - surfaced by the assertion below
+            outcomes.append(exc)
 
     threads = [threading.Thread(target=report, args=started[n]) for n in started]
     for t in threads:
         t.start()
     for t in threads:
         t.join(30)
+    assert outcomes == ["succeeded", "succeeded"]
     with psycopg.connect(dsn) as conn:
         status = conn.execute("select status from setup.steps where session_id = %s and name = 'test_event'",
                               (sid,)).fetchone()[0]
