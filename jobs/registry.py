@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from jobs import dispatch, mercadopago, notify, setup
+from jobs import audiences, dispatch, insights, mercadopago, notify, setup
 from trackai.settings import Settings
 
 WORKERS: dict[str, Callable[[Settings], None]] = {
@@ -12,4 +12,6 @@ WORKERS: dict[str, Callable[[Settings], None]] = {
     "dispatch": dispatch.run,
     "notify": notify.run,
     "setup": setup.run,
+    "audiences": audiences.run,
+    "insights": insights.run,
 }
