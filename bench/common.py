@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import httpx
+import psutil
 
 from tests import dbutil
 from trackai.settings import REPO_ROOT, local_dsn
@@ -28,8 +31,8 @@ def scratch_db(name: str) -> str:
     return local_dsn(name)
 
 
-def start_api(dsn: str, port: int, workers: int = 1) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": dsn}
+def start_api(dsn: str, port: int, workers: int = 1, env: dict | None = None) -> subprocess.Popen:
+    env = {**os.environ, **(env or {}), "DATABASE_URL": dsn}
     proc = subprocess.Popen([sys.executable, "-m", "trackai.cli", "serve", "--port", str(port),
                              "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
@@ -70,3 +73,59 @@ def write_result(name: str, text: str) -> Path:
     path = RESULTS / f"{name}.md"
     path.write_text(text)
     return path
+
+
+def write_figures(name: str, figures: dict) -> Path:
+    """The figures bench/report.py puts in the one summary table (bench/results/<name>.json)."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(figures, indent=2, sort_keys=True))
+    return path
+
+
+class RssSampler:
+    """Samples the resident memory (RSS, MiB) of named processes - each with its children, so a
+    uvicorn with several workers counts whole - every `every_s` seconds in a thread; `.peaks()` and the
+    time series `.samples` ({name: [(t, MiB), ...]}). Dead processes are skipped."""
+
+    def __init__(self, every_s: float = 1.0):
+        self.every_s = every_s
+        self.procs: dict[str, psutil.Process] = {}
+        self.samples: dict[str, list[tuple[float, float]]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._t0 = time.monotonic()
+
+    def watch(self, name: str, pid: int) -> None:
+        self.procs[name] = psutil.Process(pid)
+        self.samples.setdefault(name, [])
+
+    def _rss(self, proc: psutil.Process) -> float | None:
+        try:
+            tree = [proc, *proc.children(recursive=True)]
+            return sum(p.memory_info().rss for p in tree) / 2**20
+        except psutil.Error:
+            return None
+
+    def sample(self) -> None:
+        t = time.monotonic() - self._t0
+        for name, proc in list(self.procs.items()):
+            rss = self._rss(proc)
+            if rss is not None:
+                self.samples[name].append((t, rss))
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every_s):
+            self.sample()
+
+    def __enter__(self) -> RssSampler:
+        self.sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+    def peaks(self) -> dict[str, float]:
+        return {name: max(v for _, v in s) for name, s in self.samples.items() if s}

@@ -27,7 +27,7 @@ import uuid
 import httpx
 import psycopg
 
-from bench.common import median, percentile, write_result
+from bench.common import RssSampler, median, percentile, write_figures, write_result
 from tests import dbutil
 from trackai import tenants
 from trackai.secrets import Keyring, new_key
@@ -84,12 +84,16 @@ def fresh_db(keyring: Keyring) -> tuple[str, str, str]:
     return name, dsn, company
 
 
-def start_dispatchers(dsn: str, fake_url: str, key: str, n: int) -> list[subprocess.Popen]:
+def start_dispatchers(dsn: str, fake_url: str, key: str, n: int,
+                      memory: RssSampler | None = None) -> list[subprocess.Popen]:
     env = {**os.environ, "DATABASE_URL": dsn, "META_GRAPH_URL": fake_url, "TRACKAI_SECRET_KEY": key,
            "META_TIMEOUT_S": "5"}
     cmd = [sys.executable, "-m", "trackai.cli", "work", "dispatch"]
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     procs = [subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, **quiet) for _ in range(n)]
+    for i, p in enumerate(procs):
+        if memory:
+            memory.watch(f"dispatcher-{i + 1}", p.pid)
     with psycopg.connect(dsn, autocommit=True) as conn:  # wait until each listens for the NOTIFY
         deadline = time.monotonic() + 30
         while conn.execute("select count(*) from pg_stat_activity where datname = current_database()"
@@ -110,10 +114,11 @@ def stop(procs: list[subprocess.Popen]) -> None:
             p.kill()
 
 
-def run_ours(fake: Fake, key: str, keyring: Keyring, events: int, dispatchers: int) -> float:
+def run_ours(fake: Fake, key: str, keyring: Keyring, events: int, dispatchers: int,
+             memory: RssSampler | None = None) -> float:
     fake.reset()
     name, dsn, company = fresh_db(keyring)
-    procs = start_dispatchers(dsn, fake.url, key, dispatchers)
+    procs = start_dispatchers(dsn, fake.url, key, dispatchers, memory)
     try:
         with psycopg.connect(dsn) as conn:
             conn.execute(RECORD, {"n": events, "company": company, "prefix": "o", "ua": UA})
@@ -161,11 +166,11 @@ def run_naive(fake: Fake, keyring: Keyring, events: int) -> float:
 
 
 def run_latency(fake: Fake, key: str, keyring: Keyring, rate: float, seconds: float,
-                dispatchers: int) -> list[float]:
+                dispatchers: int, memory: RssSampler | None = None) -> list[float]:
     """Record events one per transaction at `rate`/s; seconds from each commit to Meta's acceptance."""
     fake.reset()
     name, dsn, company = fresh_db(keyring)
-    procs = start_dispatchers(dsn, fake.url, key, dispatchers)
+    procs = start_dispatchers(dsn, fake.url, key, dispatchers, memory)
     committed: dict[str, float] = {}
     try:
         with psycopg.connect(dsn, autocommit=True) as conn:
@@ -211,26 +216,33 @@ def main(argv: list[str] | None = None) -> None:
         print(line, flush=True)
         lines.append(line)
 
+    memory = RssSampler(0.5)
     try:
-        say(f"dispatch benchmark: fake answers in {args.latency_ms:.0f} ms, {args.dispatchers} dispatcher "
-            f"process(es), batches of up to 1,000, medians of {args.runs} runs")
-        ours = [run_ours(fake, key, keyring, args.events, args.dispatchers) for _ in range(args.runs)]
-        say(f"  ours : {args.events:,} events/run: " + ", ".join(f"{x:,.0f}" for x in ours)
-            + f" events/s -> median {median(ours):,.0f} events/s")
-        naive = [run_naive(fake, keyring, args.naive_events) for _ in range(args.runs)]
-        say(f"  naive: {args.naive_events:,} events/run: " + ", ".join(f"{x:,.1f}" for x in naive)
-            + f" events/s -> median {median(naive):,.1f} events/s")
-        say(f"  ratio ours / naive: {median(ours) / median(naive):,.0f}x")
-        lat = run_latency(fake, key, keyring, args.rate, args.seconds, args.dispatchers)
-        say(f"  accepted -> Meta 200 at {args.rate:.0f} events/s offered for {args.seconds:.0f} s "
-            f"({len(lat):,} events): p50 {percentile(lat, 50) * 1000:,.0f} ms, "
-            f"p95 {percentile(lat, 95) * 1000:,.0f} ms, max {lat[-1] * 1000:,.0f} ms")
+        with memory:
+            say(f"dispatch benchmark: fake answers in {args.latency_ms:.0f} ms, {args.dispatchers} dispatcher "
+                f"process(es), batches of up to 1,000, medians of {args.runs} runs")
+            ours = [run_ours(fake, key, keyring, args.events, args.dispatchers, memory) for _ in range(args.runs)]
+            say(f"  ours : {args.events:,} events/run: " + ", ".join(f"{x:,.0f}" for x in ours)
+                + f" events/s -> median {median(ours):,.0f} events/s")
+            naive = [run_naive(fake, keyring, args.naive_events) for _ in range(args.runs)]
+            say(f"  naive: {args.naive_events:,} events/run: " + ", ".join(f"{x:,.1f}" for x in naive)
+                + f" events/s -> median {median(naive):,.1f} events/s")
+            say(f"  ratio ours / naive: {median(ours) / median(naive):,.0f}x")
+            lat = run_latency(fake, key, keyring, args.rate, args.seconds, args.dispatchers, memory)
+            say(f"  accepted -> Meta 200 at {args.rate:.0f} events/s offered for {args.seconds:.0f} s "
+                f"({len(lat):,} events): p50 {percentile(lat, 50) * 1000:,.0f} ms, "
+                f"p95 {percentile(lat, 95) * 1000:,.0f} ms, max {lat[-1] * 1000:,.0f} ms")
     finally:
         fake.stop()
         dbutil.drop_template()
     cmd = "python -m bench.dispatch " + " ".join(argv if argv is not None else sys.argv[1:])
     body = "\n".join(lines)
     write_result("dispatch", f"# Dispatch benchmark\n\n`{cmd.strip()}`\n\n```\n{body}\n```\n")
+    write_figures("dispatch", {
+        "ours_events_s": median(ours), "naive_events_s": median(naive), "fake_latency_ms": args.latency_ms,
+        "dispatchers": args.dispatchers, "rate": args.rate,
+        "accepted_to_meta_ms": {p: percentile(lat, p) * 1000 for p in (50, 95, 99)},
+        "peak_rss_mib": memory.peaks()})
 
 if __name__ == "__main__":
     main()

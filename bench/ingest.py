@@ -28,7 +28,7 @@ import uuid
 import httpx
 import psycopg
 
-from bench.common import ensure_tool, percentile, scratch_db, start_api, write_result
+from bench.common import RssSampler, ensure_tool, percentile, scratch_db, start_api, write_figures, write_result
 from tests.apiutil import make_tenant, postback
 
 PORT = 8765
@@ -44,6 +44,20 @@ def bare_insert_limit(dsn: str, body: str, clients: int, seconds: int) -> float:
                          capture_output=True, text=True, check=True).stdout
     os.unlink(script)
     return float(re.search(r"tps = ([0-9.]+)", out).group(1))
+
+
+def bare_insert_latency(dsn: str, body: str, rate: float, seconds: float) -> list[float]:
+    """The same body INSERTed one row per statement at `rate`/s from one connection: seconds each."""
+    out = []
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        start = time.perf_counter()
+        for i in range(int(rate * seconds)):
+            due = start + i / rate
+            if due > time.perf_counter():
+                time.sleep(due - time.perf_counter())
+            conn.execute("insert into public.bench_raw (body) values (%s::jsonb)", (body,))
+            out.append(time.perf_counter() - due)
+    return out
 
 
 WRK_LUA = """
@@ -77,16 +91,34 @@ CONTENT_LENGTH = re.compile(rb"content-length:\s*(\d+)", re.I)
 
 
 async def open_loop(path: str, rate: float, seconds: float, make_body, connections: int = 32) -> list[float]:
-    """Send at a fixed rate regardless of answers: request i is due at i / rate, on connection i % N
-    (raw HTTP/1.1 keep-alive, so the client costs little CPU); latency is measured from the due time,
-    so a stall is not hidden (no coordinated omission)."""
-    latencies: list[float] = []
+    """Postbacks at a fixed rate; every answer must be a 200."""
     errors: list[int] = []
+
+    def request(i: int) -> tuple[str, dict, bytes]:
+        return path, {"Content-Type": "application/json"}, json.dumps(make_body(i)).encode()
+
+    def answer(i: int, status: int, body: bytes) -> None:
+        if status != 200:
+            errors.append(status)
+
+    latencies = await open_loop_requests(rate, seconds, request, answer, connections)
+    if errors:
+        raise RuntimeError(f"{len(errors)} non-200 answers in the latency run")
+    return latencies
+
+
+async def open_loop_requests(rate: float, seconds: float, make_request, on_answer, connections: int = 32,
+                             port: int = PORT) -> list[float]:
+    """Send at a fixed rate regardless of answers: request i (`make_request(i)` -> path, headers, body)
+    is due at i / rate, on connection i % N (raw HTTP/1.1 keep-alive, so the client costs little CPU);
+    latency is measured from the due time, so a stall is not hidden (no coordinated omission).
+    `on_answer(i, status, body)` sees every answer."""
+    latencies: list[float] = []
     start = time.perf_counter() + 0.2
     total = int(rate * seconds)
 
     async def conn(k: int) -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
         writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             for i in range(k, total, connections):
@@ -94,21 +126,19 @@ async def open_loop(path: str, rate: float, seconds: float, make_body, connectio
                 delay = due - time.perf_counter()
                 if delay > 0:
                     await asyncio.sleep(delay)
-                body = json.dumps(make_body(i)).encode()
-                writer.write((f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                path, headers, body = make_request(i)
+                fields = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+                writer.write((f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{fields}"
                               f"Content-Length: {len(body)}\r\n\r\n").encode() + body)
                 head = await reader.readuntil(b"\r\n\r\n")
                 length = CONTENT_LENGTH.search(head)
-                await reader.readexactly(int(length.group(1)) if length else 0)
+                answer = await reader.readexactly(int(length.group(1)) if length else 0)
                 latencies.append(time.perf_counter() - due)
-                if int(head[9:12]) != 200:
-                    errors.append(int(head[9:12]))
+                on_answer(i, int(head[9:12]), answer)
         finally:
             writer.close()
 
     await asyncio.gather(*(conn(k) for k in range(connections)))
-    if errors:
-        raise RuntimeError(f"{len(errors)} non-200 answers in the latency run")
     return latencies
 
 
@@ -149,24 +179,27 @@ def main() -> None:
     template = json.dumps(postback(code="__CODE__")).replace("%", "%%").replace("__CODE__", f"B{run_id}-%d-%d")
 
     limit = bare_insert_limit(dsn, sample, args.connections, 10)
+    bare_lat = [x * 1000 for x in bare_insert_latency(dsn, sample, args.rate, min(10, args.latency_seconds))]
     api = start_api(dsn, PORT, args.workers)
-    try:
-        # warm-up; the latency run at the offered rate (with the dedup probe); then the sustained run
-        wrk_throughput(path, template.replace(f"B{run_id}", f"W{run_id}"), args.connections, 5)
-        probe_body = json.dumps(postback(code=f"DUP-{run_id}"))
-        httpx.post(f"http://127.0.0.1:{PORT}{path}", content=probe_body,
-                   headers={"content-type": "application/json"})
-        stop, probe, check = threading.Event(), [], []
-        t = threading.Thread(target=dedup_probe, args=(dsn, tenant.perfectpay_key, probe_body, stop, probe, check))
-        t.start()
-        lat = asyncio.run(open_loop(path, args.rate, args.latency_seconds,
-                                    lambda i: postback(code=f"L{run_id}-{i}")))
-        stop.set()
-        t.join()
-        thr = wrk_throughput(path, template, args.connections, args.duration)
-    finally:
-        os.killpg(api.pid, 15)
-        api.wait(10)
+    with RssSampler(0.5) as memory:
+        memory.watch("api", api.pid)
+        try:
+            # warm-up; the latency run at the offered rate (with the dedup probe); then the sustained run
+            wrk_throughput(path, template.replace(f"B{run_id}", f"W{run_id}"), args.connections, 5)
+            probe_body = json.dumps(postback(code=f"DUP-{run_id}"))
+            httpx.post(f"http://127.0.0.1:{PORT}{path}", content=probe_body,
+                       headers={"content-type": "application/json"})
+            stop, probe, check = threading.Event(), [], []
+            t = threading.Thread(target=dedup_probe, args=(dsn, tenant.perfectpay_key, probe_body, stop, probe, check))
+            t.start()
+            lat = asyncio.run(open_loop(path, args.rate, args.latency_seconds,
+                                        lambda i: postback(code=f"L{run_id}-{i}")))
+            stop.set()
+            t.join()
+            thr = wrk_throughput(path, template, args.connections, args.duration)
+        finally:
+            os.killpg(api.pid, 15)
+            api.wait(10)
 
     with psycopg.connect(dsn, autocommit=True) as conn:
         stored = conn.execute("select count(*) from tracking.inbound where body->>'code' like %s",
@@ -197,6 +230,11 @@ def main() -> None:
               + "".join(f"| {k} | {v} |\n" for k, v in rows))
     print(report)
     print(f"written to {write_result('ingest', report)}")
+    write_figures("ingest", {
+        "bare_insert_rows_s": limit, "ingest_rps": thr["rps"], "ingest_seconds": args.duration,
+        "rate": args.rate, "ack_ms": {p: percentile(ms, p) for p in (50, 95, 99)},
+        "bare_insert_ms": {p: percentile(bare_lat, p) for p in (50, 95, 99)},
+        "peak_rss_mib": memory.peaks(), "api_workers": args.workers})
     # requests still in flight when wrk stopped are stored but not counted by it: stored >= acked
     if stored < acked:
         raise SystemExit(f"LOST: {acked} acknowledged but only {stored} stored")

@@ -91,14 +91,16 @@ async def mercadopago(
 ) -> Response:
     body = await _body_or_reject(request, "mercadopago")
     async with request.app.state.pool.connection() as conn:
+        # the replay window is judged by the database's clock, not this server's
         row = await (await conn.execute(
-            "select company_id::text, key_id, ciphertext from tracking.endpoint_secret(%s, 'mercadopago',"
-            " 'mercadopago_webhook_secret')", (endpoint_key,))).fetchone()
+            "select company_id::text, key_id, ciphertext, extract(epoch from app.now())::float8"
+            " from tracking.endpoint_secret(%s, 'mercadopago', 'mercadopago_webhook_secret')",
+            (endpoint_key,))).fetchone()
     if row is None:
         exc = ApiError(404, "unknown_endpoint", "no Mercado Pago webhook has this URL")
         await _log_rejection(request, "mercadopago", exc)
         raise exc
-    company_id, key_id, ciphertext = row
+    company_id, key_id, ciphertext, db_now = row
     if ciphertext is None:
         raise ApiError(409, "webhook_secret_missing",
                        "this company has no Mercado Pago webhook secret saved; add it in the setup")
@@ -111,7 +113,7 @@ async def mercadopago(
     data_id = request.query_params.get("data.id") or (data.get("id") if isinstance(data, dict) else None)
     if isinstance(data_id, dict | list):
         data_id = None
-    problem = verify_mercadopago(x_signature, x_request_id, str(data_id) if data_id else None, secret)
+    problem = verify_mercadopago(x_signature, x_request_id, str(data_id) if data_id else None, secret, db_now)
     if problem:
         exc = ApiError(401, problem, "the x-signature header does not match this notification"
                        if problem == "bad_signature" else "the x-signature timestamp is outside the replay window")
