@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from jobs import dispatch, mercadopago, notify, setup
+from jobs import dispatch, ingest, mercadopago, notify, setup
 from trackai.settings import Settings
 
 WORKERS: dict[str, Callable[[Settings], None]] = {
+    "ingest": ingest.run,
     "mercadopago": mercadopago.run,
     "dispatch": dispatch.run,
     "notify": notify.run,

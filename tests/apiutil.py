@@ -100,3 +100,14 @@ def connect_whatsapp(dsn: str, company_id: str, waba_id: str | None = None, phon
         conn.execute("select whatsapp.connect_number(%s, %s, %s, %s)",
                      (company_id, waba_id, phone_number_id, display_phone_number))
     return waba_id, phone_number_id
+
+
+def process_ingest(dsn: str) -> int:
+    """Run the ingest worker until its queue is empty (webhooks are processed after the 2xx)."""
+    from jobs import ingest
+
+    worker, done = ingest.worker(settings_for(dsn)), 0
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        while n := worker.run_once(conn):
+            done += n
+    return done
