@@ -21,6 +21,7 @@ other client error (100, 104, 2500, throttling 4/17/613/80004), 500 for code 2. 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import ipaddress
@@ -84,6 +85,12 @@ AUDIENCE_KEYS = frozenset({"EXTERN_ID", "EMAIL", "PHONE", "GEN", "DOBY", "DOBM",
                            "FI", "CT", "ST", "ZIP", "MADID", "COUNTRY", "APPUID", "LOOKALIKE_VALUE",
                            "EMAIL_SHA256", "PHONE_SHA256", "MOBILE_ADVERTISER_ID"})
 AUDIENCE_UNHASHED = frozenset({"EXTERN_ID", "MADID", "MOBILE_ADVERTISER_ID", "APPUID", "LOOKALIKE_VALUE"})
+# Insights (GET act_<id>/insights): levels, the fields this fake serves, and its page size bounds.
+INSIGHTS_LEVELS = ("account", "campaign", "adset", "ad")
+INSIGHTS_FIELDS = frozenset({"account_id", "account_currency", "campaign_id", "campaign_name", "adset_id",
+                             "adset_name", "ad_id", "ad_name", "spend", "impressions", "clicks",
+                             "date_start", "date_stop"})
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 # Subcodes: 33, 2804003, 2804016, 2804066 are observed for the situations they are used for here.
 # 2804050 ("too little user_data") is a low-confidence third-party report; the rest of the
@@ -257,6 +264,7 @@ class MetaFake:
         self._rng = base.new_rng(seed)
         self._trace_rng = base.new_rng(None if seed is None else seed + 1)
         self._audience_seq = 0
+        self._insights: dict[str, list[dict[str, Any]]] = {}
         self.app = Starlette(routes=self._control_routes() + [
             Route("/{path:path}", self._graph, methods=["GET", "POST", "DELETE"]),
         ])
@@ -288,6 +296,14 @@ class MetaFake:
             for token in tokens:
                 self._tokens.setdefault(token, "valid")
                 grants.add(token)
+
+    def add_insights(self, ad_account_id: str, rows: Iterable[dict[str, Any]], currency: str = "BRL") -> None:
+        """Daily ad-level facts of `act_<id>`: {date, campaign_id, campaign_name, adset_id, ad_id, spend,
+        impressions?, clicks?}. GET .../insights aggregates them to the requested level per day."""
+        ad_account_id = str(ad_account_id).removeprefix("act_")
+        with self._lock:
+            self._insights.setdefault(ad_account_id, []).extend(
+                {**r, "account_currency": currency} for r in rows)
 
     def revoke_token(self, token: str, reason: str = "revoked") -> None:
         """Make `token` fail with 190/460 ("revoked") or 190/463 ("expired")."""
@@ -476,6 +492,8 @@ class MetaFake:
                 return self._post_events(request, node, version, params)
             if edge == "customaudiences" and method == "POST" and node.startswith("act_"):
                 return self._create_audience(request, node.removeprefix("act_"), params)
+            if edge == "insights" and method == "GET" and node.startswith("act_"):
+                return self._get_insights(request, node.removeprefix("act_"), params)
             if edge == "users" and method in ("POST", "DELETE"):
                 return self._audience_users(request, node, method, params)
         if segments:
@@ -730,6 +748,73 @@ class MetaFake:
             raise invalid(f"(#100) param {where}.custom_data.value must be a number")
         if currency is not None and not currency_ok:
             raise invalid(f"(#100) param {where}.custom_data.currency must be a 3-letter ISO 4217 code")
+
+    # ---- Insights --------------------------------------------------------------------------------
+
+    def _get_insights(self, request: Request, ad_account_id: str, params: dict[str, Any]) -> Response:
+        """GET act_<id>/insights: level, fields, time_range {since, until} (or date_preset is refused
+        here), time_increment=1 (one row per day), limit and the `after` cursor. Spend is a string."""
+        token = self._token(params, request)
+        with self._lock:
+            grants = self._ad_accounts.get(ad_account_id)
+            facts = list(self._insights.get(ad_account_id, ()))
+        if grants is None or token not in grants:
+            raise _unsupported("GET", f"act_{ad_account_id}")
+        level = params.get("level", "account")
+        if level not in INSIGHTS_LEVELS:
+            raise invalid(f"(#100) param level must be one of {{{', '.join(INSIGHTS_LEVELS)}}}")
+        fields = [f.strip() for f in str(params.get("fields", "spend")).split(",") if f.strip()]
+        unknown = [f for f in fields if f not in INSIGHTS_FIELDS]
+        if unknown:
+            raise invalid(f"(#100) {unknown[0]} is not valid for fields param.")
+        if str(params.get("time_increment", "1")) != "1":
+            raise invalid("(#100) this fake serves time_increment=1 only")
+        time_range = _decode_json(params.get("time_range"), "time_range")
+        if not isinstance(time_range, dict) or not all(
+                isinstance(time_range.get(k), str) and DATE_RE.match(time_range[k]) for k in ("since", "until")):
+            raise invalid("(#100) param time_range must be {'since':'YYYY-MM-DD','until':'YYYY-MM-DD'}")
+        since, until = time_range["since"], time_range["until"]
+        if since > until:
+            raise invalid("(#100) time_range: since must not be after until")
+        try:
+            limit = int(params.get("limit", 25))
+            offset = int(base64.b64decode(str(params.get("after", "MA==")), validate=True)) if params.get("after") \
+                else 0
+        except ValueError as exc:
+            raise invalid("(#100) param limit / after is invalid") from exc
+        if not 1 <= limit <= 5000:
+            raise invalid("(#100) param limit must be between 1 and 5000")
+        depth = INSIGHTS_LEVELS.index(level)
+        keys = ("campaign_id", "adset_id", "ad_id")[:depth]
+        totals: dict[tuple, dict[str, Any]] = {}
+        for f in facts:
+            if not since <= f["date"] <= until:
+                continue
+            key = (f["date"], *(f[k] for k in keys))
+            row = totals.setdefault(key, {"account_id": ad_account_id, "account_currency": f["account_currency"],
+                                          "date_start": f["date"], "date_stop": f["date"], "spend": 0.0,
+                                          "impressions": 0, "clicks": 0,
+                                          **{k: f[k] for k in keys},
+                                          **({"campaign_name": f.get("campaign_name")} if depth >= 1 else {})})
+            row["spend"] += float(f["spend"])
+            row["impressions"] += int(f.get("impressions", 0))
+            row["clicks"] += int(f.get("clicks", 0))
+        ordered = [totals[k] for k in sorted(totals)]
+        page = ordered[offset:offset + limit]
+        data = []
+        for row in page:
+            out = {k: (f"{row[k]:.2f}" if k == "spend" else str(row[k])) for k in fields if row.get(k) is not None}
+            out["date_start"], out["date_stop"] = row["date_start"], row["date_stop"]  # always returned
+            data.append(out)
+        body: dict[str, Any] = {"data": data}
+        if page:
+            after = base64.b64encode(str(offset + len(page)).encode()).decode()
+            body["paging"] = {"cursors": {"before": base64.b64encode(str(offset).encode()).decode(),
+                                          "after": after}}
+            if offset + len(page) < len(ordered):
+                query = {k: v for k, v in request.query_params.items() if k != "after"}
+                body["paging"]["next"] = str(request.url.replace_query_params(**query, after=after))
+        return base.json_response(body)
 
     # ---- Custom Audiences ------------------------------------------------------------------------
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from jobs import dispatch, ingest, mercadopago, notify, setup
+from jobs import audiences, dispatch, ingest, insights, mercadopago, notify, setup
 from trackai.settings import Settings
 
 WORKERS: dict[str, Callable[[Settings], None]] = {
-    "ingest": ingest.run,
-    "mercadopago": mercadopago.run,
+    "audiences": audiences.run,
     "dispatch": dispatch.run,
+    "ingest": ingest.run,
+    "insights": insights.run,
+    "mercadopago": mercadopago.run,
     "notify": notify.run,
     "setup": setup.run,
 }

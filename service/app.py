@@ -12,6 +12,7 @@ from psycopg_pool import AsyncConnectionPool
 from service import errors
 from service.routes import admin, health, ingest
 from service.routes import metrics as metrics_routes
+from service.routes import revenue as revenue_routes
 from service.routes import setup as setup_routes
 from service.routes import whatsapp as whatsapp_routes
 from trackai import logs
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics_routes.router)
     app.include_router(whatsapp_routes.router)
     app.include_router(setup_routes.router)
+    app.include_router(revenue_routes.router)
     app.add_middleware(metrics_routes.MetricsMiddleware)  # inside RequestIdMiddleware: sees the request id
     app.add_middleware(RequestIdMiddleware)
     return app

@@ -21,13 +21,14 @@ select is((select test_event_code from app.companies where id = :'c'), 'TEST123'
 select is((select origin from tracking.allowed_origins where company_id = :'c'), 'https://loja.example.com',
   'the landing page''s origin may post to the collector');
 
--- a worker takes validate_gtm_access and succeeds: both GTM containers become ready, in parallel
+-- a worker takes validate_gtm_access and succeeds: the server container is ready; the web container
+-- also waits for the rendered snippet (its tag)
 select step_id as gtm, attempt as gtm_try from setup.start_step(
   (select id from setup.steps where session_id = :'s' and name = 'validate_gtm_access')) \gset
 select is(setup.report_step(:gtm, :gtm_try, '{"account": "6000000001"}'), 'succeeded', 'the report is recorded');
 select results_eq(format($$ select name from setup.steps where session_id = %L and status = 'queued'
   and name like 'provision%%' order by name $$, :'s'),
-  array['provision_gtm_server', 'provision_gtm_web'], 'the server and web containers are queued together');
+  array['provision_gtm_server'], 'the server container is queued; the web one waits for the snippet');
 select is(setup.report_step(:gtm, :gtm_try, '{}'), null, 'a second report of the same attempt changes nothing');
 
 -- an invalid token: no retry, the lead must act
@@ -55,7 +56,8 @@ select is((select diagnosis_code from setup.steps where id = :gw), 'internal.err
 
 -- the lead corrects the token: only the steps that read it (and what follows them) re-run
 select results_eq(format($$ select unnest(setup.correct(%L, '{}', '{meta_access_token}', null)) order by 1 $$, :'s'),
-  array['render_snippet', 'test_event', 'validate_meta'], 'a new token re-runs validate_meta and what depends on it');
+  array['provision_gtm_web', 'render_snippet', 'test_event', 'validate_meta'],
+  'a new token re-runs validate_meta and what depends on it');
 select is((select status from setup.steps where id = :meta), 'queued', 'validate_meta is queued again');
 select is((select status from setup.sessions where id = :'s'), 'validating', 'the session is validating again');
 
