@@ -22,9 +22,13 @@ def settings_for(dsn: str, **overrides) -> Settings:
     return dataclasses.replace(load(), database_url=dsn, **overrides)
 
 
-def api_client(dsn: str, **overrides) -> TestClient:
-    """A TestClient whose lifespan (the connection pool) is running; use it as a context manager."""
-    return TestClient(create_app(settings_for(dsn, **overrides)), raise_server_exceptions=False)
+def api_client(dsn: str, run_ingest: bool = True, **overrides) -> TestClient:
+    """A TestClient whose lifespan (the connection pool) is running; use it as a context manager.
+    With run_ingest, what a webhook stored is processed after each request, as the ingest worker does."""
+    client = TestClient(create_app(settings_for(dsn, **overrides)), raise_server_exceptions=False)
+    if run_ingest:
+        client.event_hooks["response"].append(lambda _response: process_ingest(dsn))
+    return client
 
 
 @dataclass(frozen=True)
