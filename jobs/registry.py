@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from jobs import audiences, dispatch, insights, mercadopago, notify, setup
+from jobs import audiences, dispatch, ingest, insights, mercadopago, notify, setup
 from trackai.settings import Settings
 
 WORKERS: dict[str, Callable[[Settings], None]] = {
-    "mercadopago": mercadopago.run,
+    "audiences": audiences.run,
     "dispatch": dispatch.run,
+    "ingest": ingest.run,
+    "insights": insights.run,
+    "mercadopago": mercadopago.run,
     "notify": notify.run,
     "setup": setup.run,
-    "audiences": audiences.run,
-    "insights": insights.run,
 }

@@ -22,9 +22,13 @@ def settings_for(dsn: str, **overrides) -> Settings:
     return dataclasses.replace(load(), database_url=dsn, **overrides)
 
 
-def api_client(dsn: str, **overrides) -> TestClient:
-    """A TestClient whose lifespan (the connection pool) is running; use it as a context manager."""
-    return TestClient(create_app(settings_for(dsn, **overrides)), raise_server_exceptions=False)
+def api_client(dsn: str, run_ingest: bool = True, **overrides) -> TestClient:
+    """A TestClient whose lifespan (the connection pool) is running; use it as a context manager.
+    With run_ingest, what a webhook stored is processed after each request, as the ingest worker does."""
+    client = TestClient(create_app(settings_for(dsn, **overrides)), raise_server_exceptions=False)
+    if run_ingest:
+        client.event_hooks["response"].append(lambda _response: process_ingest(dsn))
+    return client
 
 
 @dataclass(frozen=True)
@@ -100,3 +104,14 @@ def connect_whatsapp(dsn: str, company_id: str, waba_id: str | None = None, phon
         conn.execute("select whatsapp.connect_number(%s, %s, %s, %s)",
                      (company_id, waba_id, phone_number_id, display_phone_number))
     return waba_id, phone_number_id
+
+
+def process_ingest(dsn: str) -> int:
+    """Run the ingest worker until its queue is empty (webhooks are processed after the 2xx)."""
+    from jobs import ingest
+
+    worker, done = ingest.worker(settings_for(dsn)), 0
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        while n := worker.run_once(conn):
+            done += n
+    return done

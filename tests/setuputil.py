@@ -23,7 +23,7 @@ from fakes.gtm import GtmFake
 from fakes.mercadopago import MercadoPagoFake
 from fakes.meta_graph import MetaFake
 from fakes.stape import StapeFake
-from jobs import dispatch, mercadopago
+from jobs import dispatch, ingest, mercadopago
 from jobs.base import QueueWorker
 from jobs.setup import SetupWorker
 from service.app import create_app
@@ -171,7 +171,7 @@ def world(dsn: str, setup_worker: bool = True, **overrides) -> Iterator[World]:
         # the API's public URL is known once it listens; webhook URLs in its answers are built on it
         settings = dataclasses.replace(settings, public_url=api.url)
         app.state.settings = settings
-        for name, worker in (("dispatch", dispatch.worker(settings)),
+        for name, worker in (("dispatch", dispatch.worker(settings)), ("ingest", ingest.worker(settings)),
                              ("mercadopago", QueueWorker(settings.dsn, "mercadopago",
                                                          mercadopago.MercadoPagoFetcher(settings).handle, vt_s=30))):
             _thread(worker.run, name)

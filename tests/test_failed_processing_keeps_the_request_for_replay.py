@@ -23,7 +23,7 @@ def test_a_failed_postback_is_kept_and_replayed_after_the_fix(dsn, conn, monkeyp
     conn.execute(BREAK)
     with api_client(dsn) as client:
         r = client.post(f"/webhooks/perfectpay/{tenant.perfectpay_key}", json=postback(code="PP-BUG-1"))
-    assert r.status_code == 200 and r.json()["processing"] == "failed"
+    assert r.status_code == 200  # stored before the answer; the ingest worker's processing fails later
     inbound = r.json()["inbound_id"]
     status, error = conn.execute("select status, error from tracking.inbound where id = %s", (inbound,)).fetchone()
     assert status == "failed" and "simulated processing bug" in error

@@ -30,7 +30,7 @@ def test_an_approved_sale_becomes_one_queued_purchase(client, tenant, conn):
     r = client.post(f"/webhooks/perfectpay/{tenant.perfectpay_key}", json=postback(code="PP-APPROVED-1"))
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["status"] == "accepted" and body["event_status"] == "queued"
+    assert body["status"] == "accepted" and body["inbound_id"]
     ev = conn.execute("select event_name, action_source, user_data, custom_data, status, match_quality, request_id"
                       " from tracking.events where event_id = %s", (body["event_id"],)).fetchone()
     name, action_source, ud, cd, status, quality, request_id = ev

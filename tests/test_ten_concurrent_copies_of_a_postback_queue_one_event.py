@@ -1,5 +1,6 @@
-"""Dedup under real concurrency: ten sessions deliver the same postback at the same instant;
-exactly one event is recorded and queued, all ten requests are stored and answered with its event_id."""
+"""Dedup under real concurrency: ten sessions deliver the same postback at the same instant, all ten are
+stored and answered with the same event_id; ten sessions then process them at the same instant, and
+exactly one event is recorded and queued."""
 
 from __future__ import annotations
 
@@ -37,6 +38,22 @@ def test_ten_concurrent_copies_yield_exactly_one_queued_event(dsn):
     assert all(a is not None and a[0] == 200 for a in answers), answers
     event_ids = {a[1]["event_id"] for a in answers}
     assert len(event_ids) == 1
+
+    # the ingest worker's processing, ten sessions at once, one stored copy each
+    conns = [psycopg.connect(dsn, autocommit=True) for _ in range(COPIES)]
+    barrier = threading.Barrier(COPIES)
+
+    def process(i: int) -> None:
+        barrier.wait()
+        conns[i].execute("select * from tracking.process_inbound_batch(%s::bigint[])", ([answers[i][1]["inbound_id"]],))
+
+    threads = [threading.Thread(target=process, args=(i,)) for i in range(COPIES)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    for c in conns:
+        c.close()
     with psycopg.connect(dsn, autocommit=True) as conn:
         events = conn.execute("select id, status from tracking.events where provider_ref = 'PP-STORM-1'").fetchall()
         assert len(events) == 1 and events[0][1] == "queued"

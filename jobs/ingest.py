@@ -1,0 +1,32 @@
+"""`trackai work ingest`: processes stored webhook requests in batches.
+
+A Perfect Pay postback is acknowledged once it is stored (tracking.ingest_perfectpay); this worker does
+the rest — normalise, hash, match, dedup, record the sale, queue the Meta event — through
+tracking.process_inbound_batch, and deletes the batch's messages in the same transaction: a crash
+before the commit leaves them to be read again, and processing a request twice records nothing twice.
+"""
+
+from __future__ import annotations
+
+import psycopg
+
+from jobs.base import Message, QueueWorker
+from trackai.settings import Settings
+
+QUEUE = "ingest"
+BATCH = 200
+
+
+def handle(conn: psycopg.Connection, messages: list[Message]) -> None:
+    with conn.transaction():
+        conn.execute("select count(*) from tracking.process_inbound_batch(%s::bigint[])",
+                     ([int(m.message["inbound"]) for m in messages],))
+        conn.execute("select pgmq.delete(%s, %s::bigint[])", (QUEUE, [m.msg_id for m in messages]))
+
+
+def worker(settings: Settings) -> QueueWorker:
+    return QueueWorker(settings.dsn, QUEUE, handle, batch=BATCH, vt_s=60)
+
+
+def run(settings: Settings) -> None:
+    worker(settings).run()
