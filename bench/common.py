@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import psutil
+import psycopg
 
 from tests import dbutil
 from trackai.settings import REPO_ROOT, local_dsn
@@ -45,6 +46,26 @@ def start_api(dsn: str, port: int, workers: int = 1, env: dict | None = None) ->
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("API did not start")
+
+
+def start_workers(queue: str, dsn: str, key: str, n: int, memory: RssSampler | None = None,
+                  env: dict | None = None, label: str | None = None) -> list[subprocess.Popen]:
+    """`n` processes of `trackai work <queue>`, returned once each listens for its queue's NOTIFY."""
+    env = {**os.environ, "DATABASE_URL": dsn, "TRACKAI_SECRET_KEY": key, **(env or {})}
+    cmd = [sys.executable, "-m", "trackai.cli", "work", queue]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    procs = [subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, **quiet) for _ in range(n)]
+    for i, p in enumerate(procs):
+        if memory:
+            memory.watch(f"{label or queue}-{i + 1}", p.pid)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        deadline = time.monotonic() + 30
+        while conn.execute("select count(*) from pg_stat_activity where datname = current_database()"
+                           " and query = %s", (f'listen "pgmq.q_{queue}.INSERT"',)).fetchone()[0] < n:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{queue} workers did not start")
+            time.sleep(0.05)
+    return procs
 
 
 def ensure_tool(binary: str, package: str) -> str:

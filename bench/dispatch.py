@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -27,7 +26,7 @@ import uuid
 import httpx
 import psycopg
 
-from bench.common import RssSampler, median, percentile, write_figures, write_result
+from bench.common import RssSampler, median, percentile, start_workers, write_figures, write_result
 from tests import dbutil
 from trackai import tenants
 from trackai.secrets import Keyring, new_key
@@ -86,22 +85,8 @@ def fresh_db(keyring: Keyring) -> tuple[str, str, str]:
 
 def start_dispatchers(dsn: str, fake_url: str, key: str, n: int,
                       memory: RssSampler | None = None) -> list[subprocess.Popen]:
-    env = {**os.environ, "DATABASE_URL": dsn, "META_GRAPH_URL": fake_url, "TRACKAI_SECRET_KEY": key,
-           "META_TIMEOUT_S": "5"}
-    cmd = [sys.executable, "-m", "trackai.cli", "work", "dispatch"]
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    procs = [subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, **quiet) for _ in range(n)]
-    for i, p in enumerate(procs):
-        if memory:
-            memory.watch(f"dispatcher-{i + 1}", p.pid)
-    with psycopg.connect(dsn, autocommit=True) as conn:  # wait until each listens for the NOTIFY
-        deadline = time.monotonic() + 30
-        while conn.execute("select count(*) from pg_stat_activity where datname = current_database()"
-                           " and query like 'listen%%'").fetchone()[0] < n:
-            if time.monotonic() > deadline:
-                raise RuntimeError("dispatchers did not start")
-            time.sleep(0.05)
-    return procs
+    return start_workers("dispatch", dsn, key, n, memory, {"META_GRAPH_URL": fake_url, "META_TIMEOUT_S": "5"},
+                         label="dispatcher")
 
 
 def stop(procs: list[subprocess.Popen]) -> None:

@@ -37,7 +37,17 @@ from collections import Counter
 
 import psycopg
 
-from bench.common import RESULTS, RssSampler, median, percentile, scratch_db, start_api, write_figures, write_result
+from bench.common import (
+    RESULTS,
+    RssSampler,
+    median,
+    percentile,
+    scratch_db,
+    start_api,
+    start_workers,
+    write_figures,
+    write_result,
+)
 from bench.dispatch import PIXEL, TOKEN, Fake, start_dispatchers, stop
 from bench.faults import approved_now
 from bench.ingest import open_loop_requests
@@ -165,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     with RssSampler(args.every) as memory:
         memory.watch("api", api.pid)
         memory.watch("meta-fake", fake.proc.pid)
-        dispatchers = start_dispatchers(dsn, fake.url, settings.secret_key, 1, memory)
+        dispatchers = start_dispatchers(dsn, fake.url, settings.secret_key, 1, memory) + \
+            start_workers("ingest", dsn, settings.secret_key, 1, memory)
         sampler = threading.Thread(target=queue_ages, args=(dsn, stop_ages, args.every, ages), daemon=True)
         sampler.start()
         try:
@@ -241,13 +252,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def wait_drained(dsn: str, timeout_s: float) -> bool:
-    """Until no event waits for Meta and the dispatch queue is empty."""
+    """Until nothing waits to be processed or sent: the ingest and dispatch queues are empty."""
     deadline = time.monotonic() + timeout_s
     with psycopg.connect(dsn, autocommit=True) as conn:
         while time.monotonic() < deadline:
             if not conn.execute("select exists (select 1 from tracking.events"
                                 " where status in ('received', 'queued', 'retrying'))"
-                                " or exists (select 1 from pgmq.q_dispatch)").fetchone()[0]:
+                                " or exists (select 1 from pgmq.q_dispatch)"
+                                " or exists (select 1 from pgmq.q_ingest)").fetchone()[0]:
                 return True
             time.sleep(1)
     return False

@@ -25,7 +25,7 @@ def handle(conn: psycopg.Connection, messages: list[Message]) -> None:
 
 
 def worker(settings: Settings) -> QueueWorker:
-    return QueueWorker(settings.dsn, QUEUE, handle, batch=BATCH, vt_s=60)
+    return QueueWorker(settings.dsn, QUEUE, handle, batch=BATCH, vt_s=settings.ingest_vt_s)
 
 
 def run(settings: Settings) -> None:

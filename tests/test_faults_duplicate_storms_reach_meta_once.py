@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from bench.faults import approved_now, free_port, kill_9, serve_api
-from tests.apiutil import ORIGIN, make_tenant, postback
+from tests.apiutil import ORIGIN, make_tenant, postback, process_ingest
 from tests.dispatchutil import UA, dispatch_settings, drain, meta_fake, new_pixel, worker
 
 pytestmark = pytest.mark.faults
@@ -59,6 +59,7 @@ def test_storms_of_copies_become_one_event_each_delivered_once(conn, dsn):
         pair = at_once([browser, server] * (COPIES // 2))
     finally:
         kill_9(api)
+    process_ingest(dsn)  # the ingest worker's part: a hundred stored copies, one event
 
     assert {r.status_code for r in postbacks} == {200}
     (sale_id,) = {r.json()["event_id"] for r in postbacks}

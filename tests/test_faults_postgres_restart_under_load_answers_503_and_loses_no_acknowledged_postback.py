@@ -12,6 +12,7 @@ import uuid
 import psycopg
 import pytest
 
+from bench.common import start_workers
 from bench.dispatch import start_dispatchers, stop
 from bench.faults import (
     Clients,
@@ -40,6 +41,7 @@ def wait_all_sent(dsn: str, n: int, timeout_s: float = 60) -> None:
 
 def test_a_postgres_restart_under_load_loses_no_acknowledged_postback(monkeypatch):
     monkeypatch.setenv("DISPATCH_VT_S", "2")
+    monkeypatch.setenv("INGEST_VT_S", "2")
     restarts, threads, per_thread = size(2, 6), 8, size(40, 250)
     total = threads * per_thread
     pixel, token = new_pixel(), new_token()
@@ -50,7 +52,8 @@ def test_a_postgres_restart_under_load_loses_no_acknowledged_postback(monkeypatc
         fake.set_faults(latency_ms=100)
         port = free_port()
         api = serve_api(dsn, port)
-        dispatchers = start_dispatchers(dsn, url, os.environ["TRACKAI_SECRET_KEY"], 1)
+        dispatchers = start_dispatchers(dsn, url, os.environ["TRACKAI_SECRET_KEY"], 1) + \
+            start_workers("ingest", dsn, os.environ["TRACKAI_SECRET_KEY"], 1)
         try:
             clients = Clients(f"http://127.0.0.1:{port}/webhooks/perfectpay/{key}", threads, per_thread,
                               f"PG-{uuid.uuid4().hex[:6]}").start()

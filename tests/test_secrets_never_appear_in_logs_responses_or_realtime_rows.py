@@ -21,7 +21,7 @@ from fakes.base import serve
 from fakes.mercadopago import MercadoPagoFake, signed_notification
 from jobs.base import QueueWorker
 from jobs.mercadopago import MercadoPagoFetcher
-from tests.apiutil import ORIGIN, api_client, connect_whatsapp, postback, settings_for
+from tests.apiutil import ORIGIN, api_client, connect_whatsapp, postback, process_ingest, settings_for
 from tests.dispatchutil import (
     UA,
     capture_all_logs,
@@ -137,6 +137,7 @@ def test_no_secret_leaves_through_logs_responses_or_realtime(dsn, conn, realtime
             client.get("/metrics", headers={"Authorization": "Bearer wrong"})
             client.get("/health")
 
+            process_ingest(dsn)  # the ingest worker's part of the postback
             fetcher = MercadoPagoFetcher(settings_for(dsn, mercadopago_api_url=mp_server.url))
             with psycopg.connect(dsn, autocommit=True) as wconn:
                 while QueueWorker(dsn, "mercadopago", fetcher.handle, batch=50, vt_s=1).run_once(wconn):

@@ -30,6 +30,7 @@ class Settings:
     # delivery (issue 4): HS256 secret of Supabase Auth JWTs; how long a dispatcher holds a read batch
     supabase_jwt_secret: str | None = None
     dispatch_vt_s: int = 60
+    ingest_vt_s: int = 10
     # WhatsApp Cloud API (issue 7): ONE Meta app, so one app secret (X-Hub-Signature-256) and one
     # webhook verify token for the callback URL /webhooks/whatsapp; tenants are told apart by WABA /
     # phone number id inside the payload
@@ -106,6 +107,8 @@ def load() -> Settings:
         secret_key=secret_key,
         supabase_jwt_secret=env.get("SUPABASE_JWT_SECRET") or None,
         dispatch_vt_s=int(env.get("DISPATCH_VT_S", "60")),
+        # a batch held by an ingest worker that died comes back after this; processing twice is harmless
+        ingest_vt_s=int(env.get("INGEST_VT_S", "10")),
         whatsapp_app_secret=env.get("WHATSAPP_APP_SECRET") or None,
         whatsapp_verify_token=env.get("WHATSAPP_VERIFY_TOKEN") or None,
         slack_webhook_url=env.get("SLACK_WEBHOOK_URL") or None,
