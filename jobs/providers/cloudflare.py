@@ -3,8 +3,8 @@
 `find_zone` resolves the zone that holds a host; `ensure_cname` makes `name` a DNS-only (proxied=false,
 ttl auto) CNAME to `target` following provisioning.md §1.4: it lists the name first (every type, so
 an A/AAAA/TXT holding it is seen), leaves a matching record alone, updates a CNAME whose target
-differs, refuses to touch a record it would have to delete or un-proxy, and re-lists after a 81053/81057
-race instead of creating a duplicate. The SDK retries 408/409/429/5xx itself (`max_retries`).
+differs or is proxied, refuses to touch a record it would have to delete, and re-lists after a
+81053/81057 race instead of creating a duplicate. The SDK retries 408/409/429/5xx itself (`max_retries`).
 """
 
 from __future__ import annotations
