@@ -7,9 +7,11 @@ import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from psycopg_pool import AsyncConnectionPool
 
 from service import errors
+from service.hot_routes import HotRoutes
 from service.routes import admin, health, ingest
 from service.routes import metrics as metrics_routes
 from service.routes import revenue as revenue_routes
@@ -77,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         await pool.open(wait=False)
         app.state.pool = pool
+        app.state.perfectpay_commit = ingest.perfectpay_group_commit(pool)
         app.state.settings = settings
         try:
             yield
@@ -98,6 +101,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(whatsapp_routes.router)
     app.include_router(setup_routes.router)
     app.include_router(revenue_routes.router)
+    # the ingest router is included without a prefix: its routes' paths are the app's
+    app.add_middleware(HotRoutes, routes=[r for r in ingest.router.routes
+                                          if isinstance(r, APIRoute) and r.endpoint in ingest.HOT_ENDPOINTS])
     app.add_middleware(metrics_routes.MetricsMiddleware)  # inside RequestIdMiddleware: sees the request id
     app.add_middleware(RequestIdMiddleware)
     return app

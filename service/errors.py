@@ -60,10 +60,30 @@ def sql_refusal(exc: psycopg.Error) -> ApiError:
     return ApiError(400, "invalid_input", f"a value in the request cannot be stored: {reason}")
 
 
+def response_for(exc: Exception) -> JSONResponse | None:
+    """The error-shaped answer to an exception a route let out (None: not one of ours, a 500)."""
+    if isinstance(exc, ApiError):
+        return error_response(exc.status, exc.code, exc.message, exc.extra)
+    if isinstance(exc, SQL_REFUSALS):
+        refusal = sql_refusal(exc)
+        return error_response(refusal.status, refusal.code, refusal.message)
+    if isinstance(exc, psycopg.OperationalError | PoolTimeout):
+        log.warning("database unavailable: %s", type(exc).__name__)
+        return error_response(503, "database_unavailable",
+                              "the database is unreachable; nothing was stored, retry shortly",
+                              headers={"Retry-After": "5"})
+    return None
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def _api_error(_: Request, exc: ApiError):
-        return error_response(exc.status, exc.code, exc.message, exc.extra)
+    @app.exception_handler(psycopg.errors.DataError)
+    @app.exception_handler(psycopg.errors.ProgramLimitExceeded)
+    @app.exception_handler(psycopg.errors.CheckViolation)
+    @app.exception_handler(psycopg.OperationalError)
+    @app.exception_handler(PoolTimeout)
+    async def _ours(_: Request, exc: Exception):
+        return response_for(exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException):
@@ -80,18 +100,3 @@ def install(app: FastAPI) -> None:
         fields = ", ".join(p["field"] or "body" for p in problems[:5])
         return error_response(422, "invalid_fields", f"invalid or missing fields: {fields}",
                               {"fields": problems})
-
-    @app.exception_handler(psycopg.errors.DataError)
-    @app.exception_handler(psycopg.errors.ProgramLimitExceeded)
-    @app.exception_handler(psycopg.errors.CheckViolation)
-    async def _refused_by_sql(_: Request, exc: psycopg.Error):
-        refusal = sql_refusal(exc)
-        return error_response(refusal.status, refusal.code, refusal.message)
-
-    @app.exception_handler(psycopg.OperationalError)
-    @app.exception_handler(PoolTimeout)
-    async def _database_down(_: Request, exc: Exception):
-        log.warning("database unavailable: %s", type(exc).__name__)
-        return error_response(503, "database_unavailable",
-                              "the database is unreachable; nothing was stored, retry shortly",
-                              headers={"Retry-After": "5"})

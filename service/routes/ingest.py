@@ -1,16 +1,19 @@
 """Ingestion endpoints. Each one reads and checks the body, then makes ONE call to a SQL function that
-authenticates, stores the inbound row, processes it and answers (status, body). Nothing is
-acknowledged before it is committed."""
+authenticates, stores the inbound row, processes it (or queues it for the ingest worker) and answers
+(status, body). Nothing is acknowledged before it is committed."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Awaitable
 
 from fastapi import APIRouter, Header, Request, Response
+from psycopg_pool import AsyncConnectionPool
 
 from service.body import declared_length, kept_headers, read_json_body
 from service.errors import SQL_REFUSALS, ApiError, error_response, sql_refusal
+from service.group_commit import GroupCommit
 from service.schemas import (
     BrowserEvent,
     BusinessEvent,
@@ -40,10 +43,17 @@ ANSWERS = {
 
 
 async def _sql_answer(request: Request, query: str, params: tuple, source: str) -> Response:
-    try:
+    async def one_call() -> tuple:
         async with request.app.state.pool.connection() as conn:
-            cur = await conn.execute(query, params)
-            status, body = await cur.fetchone()
+            return await (await conn.execute(query, params)).fetchone()
+
+    return await _answer(request, source, one_call())
+
+
+async def _answer(request: Request, source: str, call: Awaitable[tuple]) -> Response:
+    """The (status, body) the SQL function gave, as the response."""
+    try:
+        status, body = await call
     except SQL_REFUSALS as exc:  # input SQL could not take: rolled back, logged as a rejection, a 4xx
         refusal = sql_refusal(exc)
         await _log_rejection(request, source, refusal)
@@ -73,11 +83,18 @@ async def _log_rejection(request: Request, source: str, exc: ApiError) -> None:
              summary="Perfect Pay postback (authenticated by its token field)")
 async def perfectpay(endpoint_key: str, request: Request) -> Response:
     body = await _body_or_reject(request, "perfectpay")
-    return await _sql_answer(
-        request,
-        "select http_status, response::text from tracking.ingest_perfectpay(%s, %s, %s::jsonb, %s)",
-        (endpoint_key, body, kept_headers(request), request_id_var.get()), "perfectpay",
-    )
+    # stored together with the postbacks arriving meanwhile (service/group_commit.py): one commit for all
+    return await _answer(request, "perfectpay", request.app.state.perfectpay_commit.submit(
+        (endpoint_key, body, kept_headers(request), request_id_var.get())))
+
+
+# webhook traffic: served by service.hot_routes, past FastAPI's routing
+HOT_ENDPOINTS = (perfectpay,)
+
+
+def perfectpay_group_commit(pool: AsyncConnectionPool) -> GroupCommit:
+    return GroupCommit(pool, "select ord, http_status, response::text from tracking.ingest_perfectpay_batch("
+                             "%b::text[], %b::text[], %b::text[]::jsonb[], %b::text[])")
 
 
 @router.post("/webhooks/mercadopago/{endpoint_key}", responses=ANSWERS,
