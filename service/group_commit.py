@@ -63,8 +63,12 @@ class GroupCommit:
             return
         by_position = {row[0]: row[1:] for row in rows}
         for position, (_, answer) in enumerate(batch, start=1):
-            if not answer.done():  # the client may have gone away meanwhile
+            if answer.done():  # the client went away meanwhile
+                continue
+            if position in by_position:
                 answer.set_result(by_position[position])
+            else:  # a query that breaks its contract must not leave a request waiting forever
+                answer.set_exception(RuntimeError(f"the batch query gave no answer for request {position}"))
 
 
 def _settle(batch: list[tuple[Sequence, asyncio.Future]], exc: BaseException) -> None:

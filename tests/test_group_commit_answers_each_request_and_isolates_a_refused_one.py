@@ -1,6 +1,7 @@
 """service.group_commit against the real database: requests made at once share one call (one transaction,
-one commit), each gets its own row back, a batch never exceeds max_batch, and a batch the database refuses
-because of one input is re-run one request at a time, so that only that request gets the error."""
+one commit), each gets its own row back, a batch never exceeds max_batch, a batch the database refuses because
+of one input is re-run one request at a time, so that only that request gets the error, and a request the
+query leaves without an answer row gets an error instead of waiting forever."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ QUERY = ("select u.ord::int, (100 / u.x)::text, pg_catalog.txid_current()::text"
          " from unnest(%b::int[]) with ordinality as u (x, ord)")
 
 
-async def _answers(dsn: str, inputs: list[int], **options) -> list:
+async def _answers(dsn: str, inputs: list[int], query: str = QUERY, **options) -> list:
     async with AsyncConnectionPool(dsn, min_size=1, max_size=4, kwargs={"autocommit": True}) as pool:
-        group = GroupCommit(pool, QUERY, **options)
-        return await asyncio.gather(*(group.submit((x,)) for x in inputs), return_exceptions=True)
+        group = GroupCommit(pool, query, **options)
+        return await asyncio.wait_for(
+            asyncio.gather(*(group.submit((x,)) for x in inputs), return_exceptions=True), 30)
 
 
 async def test_requests_made_together_share_one_transaction_and_get_their_own_rows(dsn):
@@ -39,3 +41,10 @@ async def test_a_refused_input_fails_alone_and_the_rest_of_its_batch_is_stored(d
     answers = await _answers(dsn, [1, 0, 2], in_flight=1)
     assert answers[0][0] == "100" and answers[2][0] == "50"
     assert isinstance(answers[1], psycopg.errors.DivisionByZero)
+
+
+async def test_a_request_the_query_does_not_answer_gets_an_error_not_a_hang(dsn):
+    answers = await _answers(dsn, [1, -1], query="select u.ord::int, u.x::text from unnest(%b::int[])"
+                                                 " with ordinality as u (x, ord) where u.x > 0", in_flight=1)
+    assert answers[0] == ("1",)
+    assert isinstance(answers[1], RuntimeError)
