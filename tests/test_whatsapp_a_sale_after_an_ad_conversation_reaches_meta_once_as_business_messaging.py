@@ -161,6 +161,13 @@ def test_invalid_sales_are_refused_with_a_clear_message(client, tenant, fake, co
     assert r.json()["error"]["code"] == code and says in r.json()["error"]["message"]
 
 
+@pytest.mark.parametrize("wa_id", [None, " "], ids=["null", "blank"])
+def test_a_sale_whose_wa_id_is_empty_is_refused_as_missing_it(client, tenant, conn, wa_id):
+    r = _sell(client, tenant, wa_id=wa_id, value=10, sale_ref="no-wa-id")
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["code"] == "invalid_fields" and "wa_id" in r.json()["error"]["message"]
+
+
 def test_the_same_sale_ref_with_another_value_is_a_conflict(client, tenant, fake, conn):
     customer = _customer()
     fake.inbound_text(customer, "oi", referral=wa.referral(ctwa_clid=wa.new_ctwa_clid()))
