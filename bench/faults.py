@@ -19,15 +19,14 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import httpx
 import psycopg
 
 from bench.common import start_api
 from fakes.meta_graph import MetaFake
+from fakes.perfectpay import approved_now
 from tests.apiutil import postback
 from trackai import db as dbops
 from trackai import localdb, migrate
@@ -43,11 +42,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def approved_now() -> str:
-    """A sale approved a minute ago, as Perfect Pay writes it (São Paulo wall clock)."""
-    return (datetime.now(ZoneInfo("America/Sao_Paulo")) - timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def serve_api(dsn: str, port: int, env: dict | None = None) -> subprocess.Popen:
@@ -153,7 +147,7 @@ def throwaway_cluster() -> Iterator[tuple[str, str]]:
     pg_ctl(pgdata, "start")
     dsn = f"postgresql://postgres@127.0.0.1:{port}/postgres"
     try:
-        localdb.wait_ready(dsn)
+        localdb.ensure_roles(dbops.as_admin(dsn))
         dbops.prepare_local_database(dsn)
         migrate.migrate(dsn)
         yield dsn, pgdata
@@ -163,8 +157,13 @@ def throwaway_cluster() -> Iterator[tuple[str, str]]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def pg_ctl(pgdata: str, *args: str) -> None:
-    """pg_ctl on a throwaway cluster (e.g. `pg_ctl(pgdata, "restart", "-m", "immediate")`)."""
-    log = str(Path(pgdata).parent / "postgres.log")
-    localdb._as_postgres([str(localdb.PG_BIN / "pg_ctl"), "-D", pgdata, "-l", log, "-w", "-t", "60", *args],
-                         check=True, capture_output=True)
+def pg_ctl(pgdata: str, action: str, *args: str) -> None:
+    """pg_ctl on a throwaway cluster (e.g. `pg_ctl(pgdata, "restart", "-m", "immediate")`); a start or
+    restart returns once the server answers."""
+    res = localdb.pg_ctl(Path(pgdata), action, *args)
+    if res.returncode != 0:
+        raise subprocess.CalledProcessError(res.returncode, res.args, res.stdout, res.stderr)
+    if action in ("start", "restart"):
+        conf = Path(pgdata, "trackai.conf").read_text().splitlines()
+        port = [line.split("=")[1].strip() for line in conf if line.startswith("port")][-1]  # the last one wins
+        localdb.wait_ready(dbops.as_admin(f"postgresql://127.0.0.1:{port}/postgres"), timeout_s=60)

@@ -49,9 +49,9 @@ from bench.common import (
     write_result,
 )
 from bench.dispatch import PIXEL, TOKEN, Fake, start_dispatchers, stop
-from bench.faults import approved_now
 from bench.ingest import open_loop_requests
 from fakes import whatsapp as wa
+from fakes.perfectpay import approved_now
 from tests.apiutil import ORIGIN, connect_whatsapp, make_tenant, postback
 from tests.dispatchutil import UA
 from trackai import tenants

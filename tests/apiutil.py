@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import psycopg
 from fastapi.testclient import TestClient
 
+from fakes.perfectpay import approved_now
 from service.app import create_app
 from trackai import tenants
 from trackai.secrets import Keyring
@@ -66,7 +67,7 @@ def postback(code: str = "PPCPMTB5H3745O", status: int = 2, token: str = PP_TOKE
         "token": token, "code": code, "sale_amount": 197.0, "currency_enum": 1, "currency_enum_key": "BRL",
         "payment_type_enum": 1, "payment_type_enum_key": "credit_card",
         "sale_status_enum": status, "sale_status_detail": "approved",
-        "date_created": "2026-11-28 08:30:20", "date_approved": "2026-11-28 08:30:20" if status == 2 else None,
+        "date_created": approved_now(), "date_approved": approved_now() if status == 2 else None,
         "product": {"code": "PPPBDC49", "name": "Curso Tráfego", "external_reference": None, "guarantee": 7},
         "customer": {
             "customer_type_enum": 1, "full_name": "Maria José da Silva", "email": "Maria.Silva@Example.com ",

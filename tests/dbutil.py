@@ -10,7 +10,7 @@ from psycopg import sql
 
 from trackai import db as dbops
 from trackai import localdb, migrate
-from trackai.settings import LOCAL_DB, REPO_ROOT, load, local_dsn
+from trackai.settings import LOCAL_DB, REPO_ROOT, load, local_admin_dsn, local_dsn
 
 # per test process, so several pytest runs can share the cluster
 TEMPLATE = f"trackai_tpl_{os.getpid()}"
@@ -18,7 +18,8 @@ HELPERS = REPO_ROOT / "supabase" / "tests" / "helpers" / "test_helpers.sql"
 
 
 def admin() -> psycopg.Connection:
-    return psycopg.connect(local_dsn(LOCAL_DB), autocommit=True)
+    """The cluster's superuser, to create and drop test databases (owned by `postgres`, the app's role)."""
+    return psycopg.connect(local_admin_dsn(LOCAL_DB), autocommit=True)
 
 
 def _drop(conn: psycopg.Connection, name: str) -> None:
@@ -52,7 +53,7 @@ def build_template() -> None:
     drop_leftovers()
     with admin() as conn:
         _drop(conn, TEMPLATE)
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(TEMPLATE)))
+        conn.execute(sql.SQL("create database {} owner postgres").format(sql.Identifier(TEMPLATE)))
     dsn = local_dsn(TEMPLATE)
     try:
         dbops.prepare_local_database(dsn)
@@ -72,11 +73,22 @@ def clone(prefix: str) -> str:
     """A new database copied from the template; returns its name."""
     name = f"t_{prefix[:40]}_{uuid.uuid4().hex[:8]}".lower()
     with admin() as conn:
-        conn.execute(sql.SQL("create database {} template {}").format(
+        conn.execute(sql.SQL("create database {} template {} owner postgres").format(
             sql.Identifier(name), sql.Identifier(TEMPLATE)))
         # as on Supabase, extensions resolve unqualified; tests adds the pgTAP helpers
         conn.execute(sql.SQL('alter database {} set search_path = "$user", public, extensions, tests')
                      .format(sql.Identifier(name)))
+    return name
+
+
+def create_empty(prefix: str, prepared: bool = True) -> str:
+    """A brand-new database (not the template) owned by the app's role; prepared as hosted Supabase
+    would be (roles, auth, publication) unless told otherwise. Returns its name."""
+    name = f"t_{prefix[:40]}_{uuid.uuid4().hex[:8]}".lower()
+    with admin() as conn:
+        conn.execute(sql.SQL("create database {} owner postgres").format(sql.Identifier(name)))
+    if prepared:
+        dbops.prepare_local_database(local_dsn(name))
     return name
 
 

@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from jobs.registry import WORKERS
 from trackai.cli import app
+from trackai.settings import LOCAL_PORT
 
 LOCAL = {"DATABASE_URL": None}  # the local cluster's main database, whatever the caller's environment
 
@@ -16,7 +17,7 @@ def test_status_prints_json_with_no_pending_migrations():
     result = CliRunner().invoke(app, ["status"], env=LOCAL)
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert out["database_url"] == "local:54322"
+    assert out["database_url"] == f"local:{LOCAL_PORT}"
     assert out["pending_migrations"] == []
     assert {"dispatch", "mercadopago"} <= set(out["queues"])
 

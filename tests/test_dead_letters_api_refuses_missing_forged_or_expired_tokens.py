@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from service.auth import AuthError, sign, verify
+from service.auth import AuthError, Verifier, sign
 from tests.apiutil import api_client
 from tests.dispatchutil import new_pixel, new_tenant, new_token, new_user
 
@@ -50,9 +50,14 @@ def test_bad_tokens_get_401_and_a_good_one_passes(conn, dsn):
 
 
 def test_verify_checks_the_signature_and_expiry():
-    c = {"sub": "8d0f8f0e-7d55-4b8c-9d4b-8d61e0d2a111", "role": "authenticated", "exp": 1000}
-    assert verify(sign(c, SECRET), SECRET, now=900)["sub"] == c["sub"]
+    legacy = Verifier(jwks=None, issuer=None, secret=SECRET)
+    c = claims("8d0f8f0e-7d55-4b8c-9d4b-8d61e0d2a111")
+    assert legacy.verify(sign(c, SECRET))["sub"] == c["sub"]
     with pytest.raises(AuthError, match="expired"):
-        verify(sign(c, SECRET), SECRET, now=2000)
+        legacy.verify(sign({**c, "exp": int(time.time()) - 120}, SECRET))
+    token = sign(c, SECRET)
+    tampered = token[:-10] + ("A" if token[-10] != "A" else "B") + token[-9:]
     with pytest.raises(AuthError, match="signature"):
-        verify(sign(c, SECRET)[:-2] + "xx", SECRET, now=900)
+        legacy.verify(tampered)
+    with pytest.raises(AuthError, match="not a JWT"):
+        legacy.verify(token[:-2] + "xx")  # not even base64url any more

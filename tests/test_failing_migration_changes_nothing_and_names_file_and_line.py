@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
-
 import psycopg
 import pytest
-from psycopg import sql
 
 from tests import dbutil
 from trackai.migrate import MigrationError, migrate
@@ -34,9 +31,7 @@ RUNTIME = (
 
 @pytest.fixture
 def empty_dsn():
-    name = f"t_migrate_fail_{uuid.uuid4().hex[:8]}"
-    with dbutil.admin() as conn:
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    name = dbutil.create_empty("migrate_fail", prepared=False)
     try:
         yield local_dsn(name)
     finally:

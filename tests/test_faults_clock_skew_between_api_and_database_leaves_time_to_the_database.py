@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 
-from bench.faults import approved_now
 from fakes.mercadopago import signed_notification
+from fakes.perfectpay import approved_now
 from tests.apiutil import ORIGIN, api_client, make_tenant, postback
 from tests.dispatchutil import UA
 

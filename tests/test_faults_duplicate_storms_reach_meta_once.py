@@ -9,7 +9,8 @@ import uuid
 import httpx
 import pytest
 
-from bench.faults import approved_now, free_port, kill_9, serve_api
+from bench.faults import free_port, kill_9, serve_api
+from fakes.perfectpay import approved_now
 from tests.apiutil import ORIGIN, make_tenant, postback, process_ingest
 from tests.dispatchutil import UA, dispatch_settings, drain, meta_fake, new_pixel, worker
 

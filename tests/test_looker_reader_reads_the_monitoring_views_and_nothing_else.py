@@ -86,6 +86,8 @@ def test_a_per_tenant_reader_sees_only_its_company(conn, dsn, companies):
                 reader.execute("select * from tracking.events")
     finally:
         conn.execute("delete from monitoring.readers where role_name = %s", (role,))
+        # as on hosted Supabase, `postgres` is no superuser: it takes the role to drop what it was granted
+        conn.execute(f'grant "{role}" to current_user')
         conn.execute(f'drop owned by "{role}"')
         conn.execute(f'drop role "{role}"')
 

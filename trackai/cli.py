@@ -10,7 +10,7 @@ import typer
 
 from trackai import db as dbops
 from trackai import dlq, localdb, migrate, secret_rotation
-from trackai.settings import load
+from trackai.settings import LOCAL_PORT, load
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Track AI backend.")
 db_app = typer.Typer(no_args_is_help=True, help="The database: start, migrate, reset.")
@@ -103,7 +103,7 @@ def mcp() -> None:
 def status() -> None:
     """Database, migrations and queue depths, as JSON."""
     settings = load()
-    out: dict = {"database_url": "DATABASE_URL" if settings.database_url else "local:54322"}
+    out: dict = {"database_url": "DATABASE_URL" if settings.database_url else f"local:{LOCAL_PORT}"}
     try:
         with psycopg.connect(settings.dsn, connect_timeout=3) as conn:
             out["pending_migrations"] = [m.path.name for m in migrate.pending(conn)]
@@ -136,14 +136,61 @@ def replay(
 
 
 @app.command()
-def run() -> None:
-    """Bring everything up (database, API, workers) and run the sandbox journey."""
-    from trackai.sandbox import main as sandbox_main
+def run(sandbox_on_hosted: bool = typer.Option(
+        False, "--sandbox-on-hosted", envvar="TRACKAI_SANDBOX_ON_HOSTED",
+        help="With DATABASE_URL: run the sandbox journey there too (it writes demo data; throwaway projects only).",
+)) -> None:
+    """Local: everything up and the sandbox journey. With DATABASE_URL: checks, then the API and workers only."""
+    from trackai import sandbox
 
+    settings = load()
     try:
-        sys.exit(sandbox_main(load()))
+        if settings.is_local or sandbox_on_hosted:
+            sys.exit(sandbox.main(settings, allow_hosted=sandbox_on_hosted))
+        typer.echo(f"[sandbox] {sandbox.refusal(settings)}")
+        sys.exit(_run_hosted(settings))
     except (localdb.LocalDbError, migrate.MigrationError, RuntimeError) as exc:
         _fail(str(exc))
+
+
+def _run_hosted(settings) -> int:
+    """DATABASE_URL without the sandbox: change nothing in the database; if `doctor` passes, start the API
+    and every worker against it (real providers: no fakes), as `make run` does locally."""
+    from jobs.registry import WORKERS
+    from trackai import doctor, processes
+    from trackai.sandbox import wait_http
+
+    if not settings.secret_key:
+        raise RuntimeError("TRACKAI_SECRET_KEY is required with DATABASE_URL (make one: trackai secrets new-key)")
+    results = doctor.run(settings.dsn)
+    for line in doctor.render(results).splitlines():
+        typer.echo(f"[doctor] {line}")
+    if doctor.failed(results):
+        raise RuntimeError("the database is not ready (the FAIL lines above say what to do); nothing was started")
+    processes.start(settings, "api", ["-m", "trackai.cli", "serve"])
+    for name in sorted(WORKERS):
+        processes.start(settings, f"worker-{name}", ["-m", "trackai.cli", "work", name])
+    base = f"http://{settings.api_host}:{settings.api_port}"
+    health = wait_http(f"{base}/health", expect_ok=False)
+    down = health.get("down") or []
+    typer.echo(f"[api] {base} " + (f"degraded: {', '.join(down)} (GET /health says why)" if down else "healthy"))
+    typer.echo(f"[workers] running: {', '.join(sorted(WORKERS))}")
+    typer.echo(f"[logs] {settings.local_dir / 'logs'}; stop everything with `make stop`")
+    return 0
+
+
+@app.command()
+def doctor(
+    db_url: str = typer.Option(None, "--db-url", help="The database to check (default: DATABASE_URL, else local)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+) -> None:
+    """Check a database for Track AI: connection, extensions, roles, schemas, pending migrations."""
+    from trackai import doctor as checks
+
+    results = checks.run(db_url or load().dsn)
+    typer.echo(checks.render(results, as_json=as_json))
+    if checks.failed(results):
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import psycopg
-from pgmq.install import install_pgmq_from_sql
 from psycopg import sql
+from psycopg.conninfo import make_conninfo
 
 from trackai import localdb, migrate
-from trackai.settings import REPO_ROOT, Settings
+from trackai.settings import ADMIN_ROLE, REPO_ROOT, Settings
 
 SHIM = REPO_ROOT / "supabase" / "shim" / "supabase_shim.sql"
 SEED = REPO_ROOT / "supabase" / "seed.sql"
 
 
+def as_admin(dsn: str) -> str:
+    """The same local database as the cluster's superuser (local stack setup only)."""
+    return make_conninfo(dsn, user=ADMIN_ROLE)
+
+
 def prepare_local_database(dsn: str) -> None:
-    """What hosted Supabase already has: roles, auth, extensions schema, publication, pgmq."""
-    with psycopg.connect(dsn, autocommit=True) as conn:
+    """What hosted Supabase already has: roles, auth, extensions schema, publication, pg_cron.
+
+    Run as the local superuser; pgmq is not among them: the first migration creates it as `postgres`,
+    as on a hosted project (`create extension pgmq`)."""
+    with psycopg.connect(as_admin(dsn), autocommit=True) as conn:
         conn.execute(SHIM.read_text())
-        has_schema = conn.execute("select 1 from pg_namespace where nspname = 'pgmq'").fetchone()
-        offered = conn.execute("select 1 from pg_available_extensions where name = 'pgmq'").fetchone()
-    if not has_schema and not offered:
-        # the SQL-only pgmq the PyPI package ships (hosted Supabase: `create extension pgmq` instead)
-        install_pgmq_from_sql(dsn=dsn)
 
 
 def seed(dsn: str) -> None:
@@ -45,7 +48,7 @@ def reset(settings: Settings) -> list[str]:
     if not settings.is_local:
         raise RuntimeError("db reset only runs against the local cluster; refusing with DATABASE_URL set")
     localdb.up(settings)
-    with psycopg.connect(settings.dsn, autocommit=True) as conn:
+    with psycopg.connect(as_admin(settings.dsn), autocommit=True) as conn:
         conn.execute("select pg_drop_replication_slot(slot_name) from pg_replication_slots")
         # the app database is also pg_cron's database, so it is emptied in place rather than dropped
         conn.execute("drop extension if exists pg_cron cascade")

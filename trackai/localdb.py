@@ -1,7 +1,12 @@
 """The project's own PostgreSQL 15 cluster (port 54322), created and started on demand.
 
-Used only when DATABASE_URL is unset. Installs the Debian packages it needs
-when it can (root), otherwise stops with one line naming them.
+Used only when DATABASE_URL is unset. Installs the Debian packages it needs (and pgmq 1.4.4, the
+release hosted Supabase offers, as a real extension) when it can (root), otherwise stops with one
+line naming them.
+
+Roles are shaped like hosted Supabase's: the bootstrap superuser is `supabase_admin`, and `postgres`,
+which the app, the migrations and the tests use, is NOT a superuser (createrole, createdb,
+replication, bypassrls), so nothing can come to depend on superuser rights hosted Supabase does not give.
 """
 
 from __future__ import annotations
@@ -14,8 +19,9 @@ import time
 from pathlib import Path
 
 import psycopg
+from psycopg.conninfo import make_conninfo
 
-from trackai.settings import LOCAL_DB, LOCAL_PORT, REPO_ROOT, Settings, local_dsn
+from trackai.settings import ADMIN_ROLE, LOCAL_DB, LOCAL_PORT, REPO_ROOT, Settings, local_admin_dsn
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PG_LIB = Path("/usr/lib/postgresql/15/lib")
@@ -29,6 +35,7 @@ REQUIRED = {
     PG_LIB / "wal2json.so": "postgresql-15-wal2json",
     Path("/usr/bin/pg_prove"): "libtap-parser-sourcehandler-pgtap-perl",
     PG_EXT / "pgcrypto.control": "postgresql-contrib",
+    PG_LIB / "plpgsql_check.so": "postgresql-15-plpgsql-check",  # supabase db lint
     Path("/usr/bin/chromium"): "chromium",  # runs the landing snippet test headless
 }
 
@@ -48,6 +55,14 @@ SERVER_SETTINGS = {
 }
 
 
+# pgmq as hosted Supabase has it, vendored as released (PostgreSQL License)
+PGMQ_VERSION = "1.4.4"
+PGMQ_SOURCE = REPO_ROOT / "supabase" / "shim" / f"pgmq-{PGMQ_VERSION}"
+
+# the app's role, as hosted Supabase shapes `postgres`: everything but superuser
+APP_ROLE_OPTIONS = "login nosuperuser createrole createdb replication bypassrls"
+
+
 class LocalDbError(RuntimeError):
     pass
 
@@ -58,16 +73,40 @@ def missing_packages() -> list[str]:
 
 def ensure_packages() -> None:
     missing = missing_packages()
-    if not missing:
+    if missing:
+        if os.geteuid() != 0:
+            raise LocalDbError(f"missing Debian packages; run: sudo apt-get install -y {' '.join(missing)}")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True, env=env)
+        still = missing_packages()
+        if still:
+            raise LocalDbError(f"apt-get could not install: {' '.join(still)}")
+    ensure_pgmq()
+
+
+def _installed_pgmq_version() -> str | None:
+    control = PG_EXT / "pgmq.control"
+    if not control.exists():
+        return None
+    for line in control.read_text().splitlines():
+        key, _, value = line.partition("=")
+        if key.strip() == "default_version":
+            return value.strip().strip("'")
+    return None
+
+
+def ensure_pgmq() -> None:
+    """pgmq 1.4.4 installed as a real extension (`create extension pgmq`), as on hosted Supabase."""
+    if _installed_pgmq_version() == PGMQ_VERSION and (PG_EXT / f"pgmq--{PGMQ_VERSION}.sql").exists():
         return
     if os.geteuid() != 0:
-        raise LocalDbError(f"missing Debian packages; run: sudo apt-get install -y {' '.join(missing)}")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True, env=env)
-    still = missing_packages()
-    if still:
-        raise LocalDbError(f"apt-get could not install: {' '.join(still)}")
+        raise LocalDbError(
+            f"pgmq {PGMQ_VERSION} is not installed as a Postgres extension; run: "
+            f"sudo cp {PGMQ_SOURCE}/pgmq.control {PG_EXT}/pgmq.control && "
+            f"sudo cp {PGMQ_SOURCE}/pgmq.sql {PG_EXT}/pgmq--{PGMQ_VERSION}.sql")
+    shutil.copyfile(PGMQ_SOURCE / "pgmq.control", PG_EXT / "pgmq.control")
+    shutil.copyfile(PGMQ_SOURCE / "pgmq.sql", PG_EXT / f"pgmq--{PGMQ_VERSION}.sql")
 
 
 def _as_postgres(cmd: list[str], **kw) -> subprocess.CompletedProcess:
@@ -93,6 +132,15 @@ def data_dir(settings: Settings) -> Path:
     return Path("/var/lib/trackai") / digest / "pg"
 
 
+def pg_ctl(pgdata: Path, action: str, *args: str) -> subprocess.CompletedProcess:
+    """pg_ctl as the postgres user, logging beside the data directory. A start or restart does not wait
+    (`-W`; the caller polls with wait_ready): pg_ctl's own wait loop hangs under libfaketime, and
+    `make test-clock-ahead` starts clusters with their clock a year ahead."""
+    wait = ["-W"] if action in ("start", "restart") else []
+    return _as_postgres([str(PG_BIN / "pg_ctl"), action, "-D", str(pgdata), "-l", str(pgdata.parent / "postgres.log"),
+                         *wait, *args], capture_output=True, text=True)
+
+
 def _is_running(pgdata: Path) -> bool:
     if not (pgdata / "PG_VERSION").exists():
         return False
@@ -107,7 +155,7 @@ def _init_cluster(pgdata: Path) -> None:
         shutil.chown(pgdata.parent, "postgres", "postgres")
     pgdata.chmod(0o700)
     _as_postgres(
-        [str(PG_BIN / "initdb"), "-D", str(pgdata), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+        [str(PG_BIN / "initdb"), "-D", str(pgdata), "-U", ADMIN_ROLE, "--auth=trust", "-E", "UTF8",
          "--locale=C.UTF-8"],
         check=True, capture_output=True,
     )
@@ -127,7 +175,9 @@ def wait_ready(dsn: str, timeout_s: float = 30.0) -> None:
             with psycopg.connect(dsn, connect_timeout=2) as conn:
                 conn.execute("select 1")
             return
-        except psycopg.OperationalError:
+        except psycopg.OperationalError as exc:
+            if "does not exist" in str(exc):
+                return  # the server answers; the role is made by _ensure_roles
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
@@ -144,26 +194,50 @@ def up(settings: Settings) -> Path:
         if os.geteuid() == 0 and not log.exists():
             log.touch()
             shutil.chown(log, "postgres", "postgres")
-        res = _as_postgres(
-            [str(PG_BIN / "pg_ctl"), "-D", str(pgdata), "-l", str(log), "-w", "-t", "60", "start"],
-            capture_output=True, text=True,
-        )
-        if res.returncode != 0:
+        res = pg_ctl(pgdata, "start")
+        try:
+            if res.returncode != 0:
+                raise LocalDbError(res.stderr.strip())
+            wait_ready(local_admin_dsn(LOCAL_DB), timeout_s=60)
+        except (LocalDbError, psycopg.OperationalError) as exc:
             tail = log.read_text()[-2000:] if log.exists() else ""
-            raise LocalDbError(f"postgres did not start (see {log}): {res.stderr.strip()} {tail}")
-    wait_ready(local_dsn(LOCAL_DB))
+            raise LocalDbError(f"postgres did not start (see {log}): {exc} {tail}") from None
+    wait_ready(local_admin_dsn(LOCAL_DB))
+    ensure_roles(local_admin_dsn(LOCAL_DB))
     return pgdata
+
+
+def ensure_roles(admin_dsn: str) -> None:
+    """`postgres` as hosted Supabase has it: not a superuser, owner of the database it works in.
+
+    A cluster made before this had `postgres` as its bootstrap superuser: it gets `supabase_admin`
+    first, then `postgres` loses superuser like on a new cluster."""
+    try:
+        conn = psycopg.connect(admin_dsn, autocommit=True)
+    except psycopg.OperationalError as exc:
+        if "does not exist" not in str(exc):
+            raise
+        with psycopg.connect(make_conninfo(admin_dsn, user="postgres"), autocommit=True) as old:
+            old.execute(f"create role {ADMIN_ROLE} superuser login")
+        conn = psycopg.connect(admin_dsn, autocommit=True)
+    with conn:
+        exists = conn.execute("select 1 from pg_roles where rolname = 'postgres'").fetchone()
+        conn.execute(f"{'alter' if exists else 'create'} role postgres {APP_ROLE_OPTIONS}")
+        conn.execute(f"alter database {LOCAL_DB} owner to postgres")
+        # as in a hosted project's role dump (pg_monitor brings pg_read_all_settings, which reading
+        # cron.database_name needs)
+        conn.execute("grant pg_monitor, pg_read_all_data, pg_signal_backend to postgres")
 
 
 def down(settings: Settings, mode: str = "fast") -> None:
     pgdata = data_dir(settings)
     if _is_running(pgdata):
-        _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(pgdata), "-m", mode, "-w", "stop"], check=True,
-                     capture_output=True)
+        res = pg_ctl(pgdata, "stop", "-m", mode)
+        if res.returncode != 0:
+            raise LocalDbError(f"postgres did not stop: {res.stderr.strip()}")
 
 
-def restart(settings: Settings, mode: str = "immediate") -> None:
-    """Used by the fault suite: an abrupt restart under load."""
-    pgdata = data_dir(settings)
-    _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(pgdata), "-m", mode, "-w", "restart", "-l",
-                  str(pgdata.parent / "postgres.log")], check=True, capture_output=True)
+def destroy(settings: Settings) -> None:
+    """Stop the cluster and delete its data (the throwaway cluster of `make test-clock-ahead`)."""
+    down(settings, mode="immediate")
+    shutil.rmtree(data_dir(settings), ignore_errors=True)

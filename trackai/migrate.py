@@ -1,9 +1,12 @@
-"""Migration runner compatible with the Supabase CLI's bookkeeping.
+"""Migration runner that agrees with the Supabase CLI both ways (the CLI is the deploy tool).
 
-Applies `supabase/migrations/YYYYMMDDHHMMSS_name.sql` in order, each in its own
-transaction, and records it in `supabase_migrations.schema_migrations`
-(version, statements, name: the CLI's columns) so `supabase db push` later sees
-it as applied. A landed migration whose text changed is refused.
+Applies `supabase/migrations/YYYYMMDDHHMMSS_name.sql` in order, each in its own transaction, and
+records it in `supabase_migrations.schema_migrations` as `supabase db push` does: version, name, and
+the file's statements split on `;` and trimmed. So the CLI sees what this runner applied as applied,
+and this runner sees what the CLI applied as applied. A landed migration whose text changed is
+refused: the recorded statements and the file are compared with whitespace and `;` removed, which is
+all the CLI's splitting takes away. What this adds to `supabase db push`: one statement at a time, so
+an error names the file and line, and a local cluster it can start.
 """
 
 from __future__ import annotations
@@ -155,20 +158,36 @@ def split_statements(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def recorded_statements(text: str) -> list[str]:
+    """The file's statements as `supabase db push` records them: split on `;`, trimmed, the `;` dropped,
+    and whatever follows the last `;` (a trailing comment) kept as one more."""
+    chunks = split_statements(text)
+    out = [chunk.strip().removesuffix(";").rstrip() for _, _, chunk in chunks]
+    tail = text[sum(len(chunk) for _, _, chunk in chunks):].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+_IGNORED = re.compile(r"[\s;]+")
+
+
+def _same_text(recorded: list[str] | None, text: str) -> bool:
+    return _IGNORED.sub("", "".join(recorded or [])) == _IGNORED.sub("", text)
+
+
 def pending(conn: psycopg.Connection, directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     """Migrations not yet applied; raises if an applied one was edited afterwards."""
     conn.execute(BOOKKEEPING)
-    applied = dict(conn.execute(
-        "select version, array_to_string(statements, '') from supabase_migrations.schema_migrations"
-    ).fetchall())
+    applied = dict(conn.execute("select version, statements from supabase_migrations.schema_migrations"))
     todo = []
     for mig in discover(directory):
         if mig.version not in applied:
             todo.append(mig)
-        elif applied[mig.version] != mig.text:
+        elif not _same_text(applied[mig.version], mig.text):
             raise MigrationError(
                 f"{mig.path.name} was changed after it was applied; landed migrations are never edited: "
-                "add a new migration instead"
+                "add a new migration instead (a local cluster: `trackai db reset` rebuilds it)"
             )
     return todo
 
@@ -191,8 +210,8 @@ def migrate(dsn: str, directory: Path = MIGRATIONS_DIR) -> list[str]:
                         failing = None
                         conn.execute(
                             "insert into supabase_migrations.schema_migrations (version, statements, name)"
-                            " values (%s, array[%s], %s)",
-                            (mig.version, text, mig.name),
+                            " values (%s, %s, %s)",
+                            (mig.version, recorded_statements(text), mig.name),
                         )
                 except psycopg.Error as exc:
                     line = None

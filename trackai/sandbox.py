@@ -21,11 +21,12 @@ import httpx
 import psycopg
 
 from fakes import whatsapp as wa
+from fakes.perfectpay import approved_now
 from jobs.registry import WORKERS
 from trackai import db as dbops
 from trackai import processes, sandbox_onboarding, tenants
 from trackai.secrets import Keyring
-from trackai.settings import Settings
+from trackai.settings import LOCAL_PORT, Settings
 
 SANDBOX_SLUG = "sandbox"
 SANDBOX_PIXEL = "100000000000001"
@@ -188,7 +189,7 @@ def run_main_job(base: str, settings: Settings, tenant: dict) -> dict:
     webhook = f"{base}/webhooks/perfectpay/{tenant['perfectpay']}"
     sale = httpx.post(webhook, timeout=10, json={
         "token": SANDBOX_PP_TOKEN, "code": f"PPSBX{uuid.uuid4().hex[:10].upper()}", "sale_amount": 197.0,
-        "currency_enum": 1, "sale_status_enum": 2, "date_approved": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "currency_enum": 1, "sale_status_enum": 2, "date_approved": approved_now(),
         "product": {"code": "PPPSBX", "name": "Curso Sandbox"},
         "customer": {"full_name": "Cliente Sandbox", "email": "cliente.sandbox@example.com",
                      "phone_area_code": "11", "phone_number": "987654321", "identification_number": "52998224725"},
@@ -198,9 +199,30 @@ def run_main_job(base: str, settings: Settings, tenant: dict) -> dict:
     return {"webhook": webhook, **wait_sent(settings, sale.json()["event_id"])}
 
 
-def main(settings: Settings) -> int:
+class SandboxRefused(RuntimeError):
+    """The sandbox journey would write demo data into a database that is not the local cluster."""
+
+
+# the one way to run the sandbox against DATABASE_URL (`trackai run --sandbox-on-hosted` reads it too)
+SANDBOX_ON_HOSTED_ENV = "TRACKAI_SANDBOX_ON_HOSTED"
+
+
+def refusal(settings: Settings) -> str | None:
+    """Why the sandbox does not run against DATABASE_URL, and how to run it anyway; None when local."""
+    if settings.is_local:
+        return None
+    return ("the sandbox journey was not run: DATABASE_URL is set, and the journey would write into that database "
+            f"(a company '{SANDBOX_SLUG}' whose Perfect Pay token is in this repository's source, users in "
+            "auth.users, supabase/seed.sql's demo rows) and point the workers at local fakes of Meta and the "
+            f"other providers; to run it there anyway (a throwaway project only): {SANDBOX_ON_HOSTED_ENV}=1 make run "
+            "(or trackai run --sandbox-on-hosted)")
+
+
+def main(settings: Settings, allow_hosted: bool = False) -> int:
+    if not allow_hosted and (why := refusal(settings)):
+        raise SandboxRefused(why)
     applied = dbops.up(settings)
-    print(f"[db] ready on {'DATABASE_URL' if settings.database_url else '127.0.0.1:54322'}; "
+    print(f"[db] ready on {'DATABASE_URL' if settings.database_url else f'127.0.0.1:{LOCAL_PORT}'}; "
           f"{len(applied)} new migration(s)")
     env = start_fakes(settings)
     if env:

@@ -14,6 +14,7 @@ import uuid
 import httpx
 import psycopg
 
+from fakes.perfectpay import approved_now
 from service.auth import sign
 from trackai.settings import Settings
 
@@ -111,7 +112,7 @@ def _live_sale(base: str, report: dict, landing_url: str) -> None:
                      "url": f"{landing_url}/oferta?fbclid={fbclid}", "fbclid": fbclid}).raise_for_status()
     httpx.post(report["webhook_url"], timeout=10, json={
         "token": PP_TOKEN, "code": f"PPLIVE{uuid.uuid4().hex[:10].upper()}", "sale_amount": 497.0,
-        "currency_enum": 1, "sale_status_enum": 2, "date_approved": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "currency_enum": 1, "sale_status_enum": 2, "date_approved": approved_now(),
         "product": {"code": "PPPSBX", "name": "Curso Sandbox"},
         "customer": {"full_name": "Primeira Cliente", "email": "primeira.cliente@example.com",
                      "phone_area_code": "21", "phone_number": "987650000"},

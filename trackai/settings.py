@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-LOCAL_PORT = 54322
+# the local cluster's port; another one only for a second, throwaway cluster (`make test-clock-ahead`)
+LOCAL_PORT = int(os.environ.get("TRACKAI_LOCAL_PORT", "54322"))
 LOCAL_DB = "postgres"
+# the local cluster's bootstrap superuser: only the local stack's own setup uses it (hosted: Supabase's)
+ADMIN_ROLE = "supabase_admin"
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,11 @@ class Settings:
     secret_key: str | None
     # delivery (issue 4): HS256 secret of Supabase Auth JWTs; how long a dispatcher holds a read batch
     supabase_jwt_secret: str | None = None
+    # Supabase Auth (issue 14): the project URL, whose JWKS (asymmetric signing keys) and issuer verify
+    # user tokens; the two overrides default to <url>/auth/v1/.well-known/jwks.json and <url>/auth/v1
+    supabase_url: str | None = None
+    supabase_jwks_url: str | None = None
+    supabase_jwt_issuer: str | None = None
     dispatch_vt_s: int = 60
     ingest_vt_s: int = 10
     # WhatsApp Cloud API (issue 7): ONE Meta app, so one app secret (X-Hub-Signature-256) and one
@@ -76,7 +84,13 @@ class Settings:
 
 
 def local_dsn(dbname: str) -> str:
+    """The app's role on the local cluster (`postgres`, not a superuser, as on hosted Supabase)."""
     return f"postgresql://postgres@127.0.0.1:{LOCAL_PORT}/{dbname}"
+
+
+def local_admin_dsn(dbname: str) -> str:
+    """The local cluster's superuser: for what hosted Supabase sets up itself (shim, extensions)."""
+    return f"postgresql://{ADMIN_ROLE}@127.0.0.1:{LOCAL_PORT}/{dbname}"
 
 
 def _local_secret_key(local_dir: Path) -> str:
@@ -106,6 +120,9 @@ def load() -> Settings:
         mercadopago_api_url=env.get("MERCADOPAGO_API_URL", "https://api.mercadopago.com").rstrip("/"),
         secret_key=secret_key,
         supabase_jwt_secret=env.get("SUPABASE_JWT_SECRET") or None,
+        supabase_url=(env.get("SUPABASE_URL") or "").rstrip("/") or None,
+        supabase_jwks_url=env.get("SUPABASE_JWKS_URL") or None,
+        supabase_jwt_issuer=env.get("SUPABASE_JWT_ISSUER") or None,
         dispatch_vt_s=int(env.get("DISPATCH_VT_S", "60")),
         # a batch held by an ingest worker that died comes back after this; processing twice is harmless
         ingest_vt_s=int(env.get("INGEST_VT_S", "10")),

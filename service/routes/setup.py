@@ -140,6 +140,9 @@ async def _session_for(request: Request, claims: dict, session_id: UUID, min_rol
     if row is None:
         raise ApiError(404, "session_not_found", "no setup session with this id is visible to you")
     if not row[2]:
+        if claims.get("is_anonymous") is True:  # app.has_company_access said no; say why
+            raise ApiError(403, "forbidden", "an anonymous sign-in cannot change a setup session: "
+                                             "sign up with an email or a provider first")
         raise ApiError(403, "forbidden", f"changing a setup session needs the {min_role} role")
     return {"company_id": str(row[0]), "gateway": row[1]}
 
@@ -163,11 +166,14 @@ async def create_session(request: Request, claims: Annotated[dict, Depends(requi
     fields = body.model_dump(include={"pixel_id", "gateway", "landing_url", "tracking_domain", "test_event_code"})
 
     def work(conn: psycopg.Connection) -> dict:
+        # the user's claims for this one call: setup.create_session refuses anonymous sign-ins (is_anonymous)
+        conn.execute("select set_config('request.jwt.claims', %s, true)", (json.dumps(claims),))
         row = conn.execute(
             "select s.id::text, s.company_id::text, s.gateway, s.webhook_key, s.collector_key"
             " from setup.create_session(%s, %s, %s, %s::jsonb, %s) s",
             (body.company_id, body.company_name, claims["sub"], json.dumps(fields),
              _token_hash(body, body.gateway))).fetchone()
+        conn.execute("select set_config('request.jwt.claims', '', true)")
         session = dict(zip(("id", "company_id", "gateway", "webhook_key", "collector_key"), row, strict=True))
         _encrypt_all(conn, keyring, session["company_id"], body.gateway, body)
         conn.execute("select setup.advance(%s)", (session["id"],))

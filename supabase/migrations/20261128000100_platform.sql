@@ -61,6 +61,32 @@ $$;
 
 select app.schedule('trackai-heartbeat', '* * * * *', 'select app.cron_beat()');
 
+-- Workers LISTEN on "pgmq.q_<queue>.INSERT" (the channel pgmq 1.7+ notifies on) and this statement
+-- trigger wakes them: hosted Supabase's pgmq 1.4.4 has no notify of its own. One NOTIFY per insert
+-- statement, unthrottled; Postgres folds identical ones within a transaction.
+create function app.notify_queue_insert() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform pg_catalog.pg_notify(tg_table_schema || '.' || tg_table_name || '.INSERT', '');
+  return null;
+end
+$$;
+
+create function app.wake_workers_on_insert(queue_name text) returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  execute pg_catalog.format(
+    'create or replace trigger wake_workers after insert on pgmq.%I '
+    'for each statement execute function app.notify_queue_insert()', 'q_' || queue_name);
+end
+$$;
+comment on function app.wake_workers_on_insert(text) is
+'Makes every insert into queue pgmq.q_<queue_name> NOTIFY "pgmq.q_<queue_name>.INSERT" (pgmq 1.4.4 has no notify).';
+
 -- EXECUTE is granted per RPC, never by default (Postgres grants it to PUBLIC on creation).
 revoke execute on all functions in schema app from public, anon;
 grant execute on function app.now() to authenticated, service_role;

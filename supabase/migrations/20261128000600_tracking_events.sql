@@ -475,7 +475,7 @@ begin
   if not exists (select 1 from pgmq.list_queues() where queue_name = 'dispatch') then
     perform pgmq.create('dispatch');
   end if;
-  perform pgmq.enable_notify_insert('dispatch', 100);
+  perform app.wake_workers_on_insert('dispatch');
 end
 $$;
 

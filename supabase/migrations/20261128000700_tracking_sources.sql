@@ -659,7 +659,7 @@ begin
   if not exists (select 1 from pgmq.list_queues() where queue_name = 'mercadopago') then
     perform pgmq.create('mercadopago');
   end if;
-  perform pgmq.enable_notify_insert('mercadopago', 100);
+  perform app.wake_workers_on_insert('mercadopago');
 end
 $$;
 

@@ -149,7 +149,7 @@ begin
   if not exists (select 1 from pgmq.list_queues() where queue_name = 'notify') then
     perform pgmq.create('notify');
   end if;
-  perform pgmq.enable_notify_insert('notify', 100);
+  perform app.wake_workers_on_insert('notify');
 end
 $$;
 

@@ -1,3 +1,3 @@
--- The setup worker sleeps until pgmq's insert NOTIFY wakes it (throttled to one per 100 ms), so a
+-- The setup worker sleeps until an insert into its queue NOTIFYs it (app.wake_workers_on_insert), so a
 -- step made ready by another step's report starts at once rather than at the next poll.
-select pgmq.enable_notify_insert('setup', 100);
+select app.wake_workers_on_insert('setup');

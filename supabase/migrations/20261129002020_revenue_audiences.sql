@@ -243,7 +243,7 @@ begin
   if not exists (select 1 from pgmq.list_queues() where queue_name = 'audiences') then
     perform pgmq.create('audiences');
   end if;
-  perform pgmq.enable_notify_insert('audiences', 100);
+  perform app.wake_workers_on_insert('audiences');
 end
 $$;
 

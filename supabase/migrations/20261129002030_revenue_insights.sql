@@ -58,7 +58,7 @@ begin
   if not exists (select 1 from pgmq.list_queues() where queue_name = 'insights') then
     perform pgmq.create('insights');
   end if;
-  perform pgmq.enable_notify_insert('insights', 100);
+  perform app.wake_workers_on_insert('insights');
 end
 $$;
 

@@ -5,7 +5,7 @@
 -- carry (the same derivation as tracking.record_sale), so callers can follow it.
 
 select pgmq.create('ingest');
-select pgmq.enable_notify_insert('ingest', 100);
+select app.wake_workers_on_insert('ingest');
 
 create or replace function tracking.ingest_perfectpay(key text, body text, headers jsonb, request text)
 returns table (http_status int, response jsonb)

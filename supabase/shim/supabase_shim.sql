@@ -1,6 +1,7 @@
 -- Local-only bootstrap: what a hosted Supabase project already has.
 -- Never a migration: migrations must apply unchanged to hosted Supabase, where all of this exists.
--- Idempotent; run on every database the local stack prepares.
+-- Idempotent; run as the local superuser (supabase_admin) on every database the local stack prepares.
+-- Everything after it (migrations, seed, app, tests) runs as `postgres`, which is not a superuser.
 
 do $$
 begin
@@ -23,7 +24,19 @@ $$;
 
 create schema if not exists extensions;
 grant usage on schema extensions to anon, authenticated, service_role;
+grant usage, create on schema extensions to postgres;
 create extension if not exists pgcrypto with schema extensions;
+
+-- pg_cron lives in one database (cron.database_name); Supabase lets `postgres` schedule jobs there.
+do $$
+begin
+  if current_setting('cron.database_name', true) = current_database() then
+    create extension if not exists pg_cron;
+    grant usage on schema cron to postgres;
+    grant all on all tables in schema cron to postgres;
+  end if;
+end
+$$;
 
 create schema if not exists auth;
 grant usage on schema auth to anon, authenticated, service_role;
@@ -37,6 +50,7 @@ create table if not exists auth.users (
     updated_at timestamptz not null default now()
 );
 grant select on auth.users to service_role;
+grant all on auth.users to postgres;
 
 -- The three helpers, defined as Supabase defines them.
 create or replace function auth.uid() returns uuid
@@ -79,3 +93,5 @@ begin
   end if;
 end
 $$;
+-- owned by postgres on hosted Supabase: migrations add their tables to it
+alter publication supabase_realtime owner to postgres;
