@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha25
 NODE_STAMP := node_modules/.installed-$(shell sha256sum package-lock.json | cut -c1-12)
 UV := uv==0.13.10
 
-.PHONY: install run stop test test-clock-ahead lint bench db-up db-reset lock
+.PHONY: install run stop test test-clock-ahead lint bench db-up db-reset lock migration
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -40,13 +40,18 @@ run: install
 	$(BIN)/trackai run
 
 stop: install
-	$(PY) -c "from trackai import processes, settings; processes.stop_all(settings.load())"
+	$(PY) -c "from core import settings; from trackai import processes; processes.stop_all(settings.load())"
 
 db-up: install
 	$(BIN)/trackai db up
 
 db-reset: install
 	$(BIN)/trackai db reset
+
+# After editing supabase/schemas/: the next migration, holding the changed files (on the local cluster)
+migration: install
+	@test -n "$(name)" || { echo "usage: make migration name=what_changed (lower case, digits, _)"; exit 2; }
+	env -u DATABASE_URL $(BIN)/trackai db new-migration $(name)
 
 lint: install
 	$(BIN)/ruff check .
@@ -72,10 +77,10 @@ $(AHEAD_DIR)/clockwait_shim.so: tests/clock/clockwait_shim.c
 	mkdir -p $(AHEAD_DIR) && gcc -shared -fPIC -O2 -o $@ $< -ldl
 test-clock-ahead: install $(AHEAD_DIR)/clockwait_shim.so
 	$(CLOCK_AHEAD) date
-	$(CLOCK_AHEAD) $(PY) -c "from trackai import localdb, settings; localdb.destroy(settings.load())"
+	$(CLOCK_AHEAD) $(PY) -c "from core import settings; from trackai import localdb; localdb.destroy(settings.load())"
 	$(CLOCK_AHEAD) $(BIN)/trackai db up
 	$(CLOCK_AHEAD) $(PY) -m pytest -q -p no:cacheprovider; status=$$?; \
-	  $(CLOCK_AHEAD) $(PY) -c "from trackai import localdb, settings; localdb.destroy(settings.load())"; \
+	  $(CLOCK_AHEAD) $(PY) -c "from core import settings; from trackai import localdb; localdb.destroy(settings.load())"; \
 	  exit $$status
 
 bench: install

@@ -16,8 +16,8 @@ import httpx
 import psutil
 import psycopg
 
+from core.settings import REPO_ROOT, local_dsn
 from tests import dbutil
-from trackai.settings import REPO_ROOT, local_dsn
 
 RESULTS = REPO_ROOT / "bench" / "results"
 

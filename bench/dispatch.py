@@ -27,10 +27,10 @@ import httpx
 import psycopg
 
 from bench.common import RssSampler, median, percentile, start_workers, write_figures, write_result
+from core import tenants
+from core.secrets import Keyring, new_key
+from core.settings import REPO_ROOT, local_dsn
 from tests import dbutil
-from trackai import tenants
-from trackai.secrets import Keyring, new_key
-from trackai.settings import REPO_ROOT, local_dsn
 
 PIXEL = "998877665544332"
 TOKEN = "EAAGbench" + "x" * 40

@@ -25,11 +25,12 @@ import httpx
 import psycopg
 
 from bench.common import start_api
+from core import migrate
 from fakes.meta_graph import MetaFake
 from fakes.perfectpay import approved_now
 from tests.apiutil import postback
 from trackai import db as dbops
-from trackai import localdb, migrate
+from trackai import localdb
 
 LONG = os.environ.get("TRACKAI_FAULTS_LONG") == "1"
 

@@ -38,8 +38,8 @@ from bench.common import (
     write_figures,
     write_result,
 )
+from core.settings import load
 from tests.apiutil import make_tenant, postback
-from trackai.settings import load
 
 PORT = 8765
 

@@ -50,13 +50,13 @@ from bench.common import (
 )
 from bench.dispatch import PIXEL, TOKEN, Fake, start_dispatchers, stop
 from bench.ingest import open_loop_requests
+from core import tenants
+from core.secrets import Keyring
+from core.settings import load
 from fakes import whatsapp as wa
 from fakes.perfectpay import approved_now
 from tests.apiutil import ORIGIN, connect_whatsapp, make_tenant, postback
 from tests.dispatchutil import UA
-from trackai import tenants
-from trackai.secrets import Keyring
-from trackai.settings import load
 
 PORT = 8767
 WA_SECRET = "soak_app_secret_" + uuid.uuid4().hex

@@ -20,10 +20,10 @@ import logging
 import httpx
 import psycopg
 
-from jobs.base import Message, QueueWorker
+from core.secrets import Keyring, SecretError
+from core.settings import Settings
+from jobs.base import Message
 from jobs.meta_client import MetaAnswer, MetaClient
-from trackai.secrets import Keyring, SecretError
-from trackai.settings import Settings
 
 log = logging.getLogger("trackai.jobs.audiences")
 
@@ -123,12 +123,3 @@ class AudienceUploader:
         log.info("audience batch", extra={"job": job, "batch_seq": seq, "ok": ok, "rows": n, "status": status,
                                           "error": error})
         return status
-
-
-def worker(settings: Settings, transport: httpx.BaseTransport | None = None) -> QueueWorker:
-    return QueueWorker(settings.dsn, QUEUE, AudienceUploader(settings, transport).handle, batch=1, vt_s=300,
-                       name="audiences")
-
-
-def run(settings: Settings) -> None:
-    worker(settings).run()

@@ -1,6 +1,6 @@
 """`trackai work dispatch`: deliver queued events to Meta's Conversions API, in batches of up to 1,000.
 
-Woken by pgmq's insert NOTIFY on the `dispatch` queue (jobs.base.QueueWorker). For each read:
+Woken by pgmq's insert NOTIFY on the `dispatch` queue (jobs.base.QueueWorker, jobs/registry.py). For each read:
 
 1. `delivery.plan(msg_ids, event_pks)` sorts the messages: drops redeliveries of events already sent,
    dead or skipped; holds (re-times) a destination whose circuit breaker is open; deletes the messages
@@ -23,10 +23,10 @@ import httpx
 import psycopg
 from psycopg.types.json import Jsonb
 
-from jobs.base import Message, QueueWorker
+from core.secrets import Keyring, SecretError
+from core.settings import Settings
+from jobs.base import Message
 from jobs.meta_client import MetaAnswer, MetaClient
-from trackai.secrets import Keyring, SecretError
-from trackai.settings import Settings
 
 log = logging.getLogger("trackai.jobs.dispatch")
 
@@ -111,13 +111,3 @@ def _event_pk(message: Message) -> int:
         return int(message.message.get("event") or 0)
     except (TypeError, ValueError, AttributeError):
         return 0  # a malformed message matches no event: plan deletes it
-
-
-def worker(settings: Settings, transport: httpx.BaseTransport | None = None) -> QueueWorker:
-    dispatcher = Dispatcher(settings, transport)
-    return QueueWorker(settings.dsn, QUEUE, dispatcher.handle, batch=MAX_EVENTS,
-                       vt_s=settings.dispatch_vt_s, name="dispatch")
-
-
-def run(settings: Settings) -> None:
-    worker(settings).run()

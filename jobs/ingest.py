@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import psycopg
 
-from jobs.base import Message, QueueWorker
-from trackai.settings import Settings
+from jobs.base import Message
 
 QUEUE = "ingest"
-BATCH = 200
 
 
 def handle(conn: psycopg.Connection, messages: list[Message]) -> None:
@@ -22,11 +20,3 @@ def handle(conn: psycopg.Connection, messages: list[Message]) -> None:
         conn.execute("select count(*) from tracking.process_inbound_batch(%s::bigint[])",
                      ([int(m.message["inbound"]) for m in messages],))
         conn.execute("select pgmq.delete(%s, %s::bigint[])", (QUEUE, [m.msg_id for m in messages]))
-
-
-def worker(settings: Settings) -> QueueWorker:
-    return QueueWorker(settings.dsn, QUEUE, handle, batch=BATCH, vt_s=settings.ingest_vt_s)
-
-
-def run(settings: Settings) -> None:
-    worker(settings).run()

@@ -16,10 +16,10 @@ import httpx
 import psycopg
 from psycopg.types.json import Jsonb
 
+from core.secrets import Keyring, SecretError
+from core.settings import Settings
 from jobs.audiences import decrypt_ads_token, failure_text, graph_client
-from jobs.base import Message, QueueWorker
-from trackai.secrets import Keyring, SecretError
-from trackai.settings import Settings
+from jobs.base import Message
 
 log = logging.getLogger("trackai.jobs.insights")
 
@@ -76,12 +76,3 @@ class InsightsImporter:
                          (company_id, Jsonb(rows))).fetchone()[0]
         log.info("insights imported", extra={"company": company_id, "since": since, "until": until, "rows": n})
         return True
-
-
-def worker(settings: Settings, transport: httpx.BaseTransport | None = None) -> QueueWorker:
-    return QueueWorker(settings.dsn, QUEUE, InsightsImporter(settings, transport).handle, batch=10, vt_s=300,
-                       name="insights")
-
-
-def run(settings: Settings) -> None:
-    worker(settings).run()

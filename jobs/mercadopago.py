@@ -12,12 +12,13 @@ import logging
 import httpx
 import psycopg
 
-from jobs.base import Message, QueueWorker
-from trackai.secrets import Keyring, SecretError
-from trackai.settings import Settings
+from core.secrets import Keyring, SecretError
+from core.settings import Settings
+from jobs.base import Message
 
 log = logging.getLogger("trackai.jobs.mercadopago")
 
+QUEUE = "mercadopago"
 MAX_READS = 12  # ~12 visibility timeouts of retries for 5xx / timeouts, then the inbound is failed
 
 
@@ -31,7 +32,7 @@ class MercadoPagoFetcher:
             inbound = int(msg.message["inbound"])
             outcome = self.fetch_and_process(conn, inbound, msg.read_ct)
             if outcome != "retry":
-                conn.execute("select pgmq.delete('mercadopago', %s::bigint)", (msg.msg_id,))
+                conn.execute("select pgmq.delete(%s, %s::bigint)", (QUEUE, msg.msg_id))
 
     def fetch_and_process(self, conn: psycopg.Connection, inbound: int, read_ct: int) -> str:
         row = conn.execute("select company_id::text, payment_id, key_id, ciphertext, status"
@@ -69,8 +70,3 @@ class MercadoPagoFetcher:
         if read_ct >= MAX_READS:
             return self._fail(conn, inbound, error)
         return "retry"
-
-
-def run(settings: Settings) -> None:
-    fetcher = MercadoPagoFetcher(settings)
-    QueueWorker(settings.dsn, "mercadopago", fetcher.handle, batch=20, vt_s=30).run()

@@ -26,8 +26,8 @@ from email.message import EmailMessage
 import httpx
 import psycopg
 
-from jobs.base import Message, QueueWorker
-from trackai.settings import Settings
+from core.settings import Settings
+from jobs.base import Message
 
 log = logging.getLogger("trackai.jobs.notify")
 
@@ -192,13 +192,3 @@ def email_message(kind: str, alert: dict, sender: str, to: tuple[str, ...]) -> E
     msg["X-TrackAI-Alert"] = f"{alert.get('id')}:{kind}"
     msg.set_content(body)
     return msg
-
-
-def worker(settings: Settings, transport: httpx.BaseTransport | None = None,
-           name: str = "notify") -> QueueWorker:
-    notifier = Notifier(settings, transport)
-    return QueueWorker(settings.dsn, QUEUE, notifier.handle, batch=20, vt_s=60, name=name)
-
-
-def run(settings: Settings) -> None:
-    worker(settings).run()

@@ -18,12 +18,12 @@ from typing import Any
 import httpx
 import psycopg
 
-from jobs import landing_page
+from core.settings import Settings
+from core.urls import collector_url, webhook_url
+from jobs import landing_page, templates
 from jobs.meta_client import MetaAnswer, MetaClient
 from jobs.providers import cloudflare, gtm, stape
 from jobs.providers.errors import ProviderError
-from trackai import templates
-from trackai.settings import Settings
 
 THROTTLE_CODES = {4, 17, 32, 613, 80004}
 TEST_EVENT_WAIT_S = 10.0
@@ -191,14 +191,6 @@ async def provision_gtm_web(ctx: StepContext) -> dict:
             "select version from setup.record_render(%s, 'gtm_web_export', %s::jsonb, %s, %s, 'setup-worker')",
             (ctx.session["company_id"], json.dumps(inputs), body, digest)).fetchone()[0]
     return made
-
-
-def collector_url(settings: Settings) -> str:
-    return f"{settings.public_url}/collect"
-
-
-def webhook_url(settings: Settings, session: dict) -> str:
-    return f"{settings.public_url}/webhooks/{session['gateway']}/{session['webhook_key']}"
 
 
 def render_inputs(settings: Settings, session: dict) -> dict[str, dict]:

@@ -11,6 +11,10 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from psycopg_pool import AsyncConnectionPool
 
+from core import logs
+from core import sentry as sentry_setup
+from core.request_context import pick_request_id, request_id_var
+from core.settings import Settings, load
 from service import errors
 from service.hot_routes import HotRoutes
 from service.routes import admin, health, ingest
@@ -18,10 +22,6 @@ from service.routes import metrics as metrics_routes
 from service.routes import revenue as revenue_routes
 from service.routes import setup as setup_routes
 from service.routes import whatsapp as whatsapp_routes
-from trackai import logs
-from trackai import sentry as sentry_setup
-from trackai.request_context import pick_request_id, request_id_var
-from trackai.settings import Settings, load
 
 log = logging.getLogger("trackai.api")
 

@@ -31,8 +31,8 @@ import httpx
 import jwt
 from fastapi import Request
 
+from core.settings import Settings
 from service.errors import ApiError
-from trackai.settings import Settings
 
 log = logging.getLogger("trackai.auth")
 

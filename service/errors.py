@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from trackai.request_context import request_id_var
+from core.request_context import request_id_var
 
 log = logging.getLogger("trackai.api")
 

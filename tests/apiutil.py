@@ -9,11 +9,11 @@ from dataclasses import dataclass
 import psycopg
 from fastapi.testclient import TestClient
 
+from core import tenants
+from core.secrets import Keyring
+from core.settings import Settings, load
 from fakes.perfectpay import approved_now
 from service.app import create_app
-from trackai import tenants
-from trackai.secrets import Keyring
-from trackai.settings import Settings, load
 
 PP_TOKEN = "5550029d92c8e727464111a087b6d903"
 ORIGIN = "https://loja.example.com.br"
@@ -109,9 +109,9 @@ def connect_whatsapp(dsn: str, company_id: str, waba_id: str | None = None, phon
 
 def process_ingest(dsn: str) -> int:
     """Run the ingest worker until its queue is empty (webhooks are processed after the 2xx)."""
-    from jobs import ingest
+    from jobs.registry import WORKERS
 
-    worker, done = ingest.worker(settings_for(dsn)), 0
+    worker, done = WORKERS["ingest"].worker(settings_for(dsn)), 0
     with psycopg.connect(dsn, autocommit=True) as conn:
         while n := worker.run_once(conn):
             done += n

@@ -11,8 +11,8 @@ import pytest
 # a fixed test key, so encrypted secrets written by one fixture decrypt in another
 os.environ.setdefault("TRACKAI_SECRET_KEY", "test:" + "dGVzdC1rZXktMzItYnl0ZXMtbG9uZy4uLi4uLi4uLi4=")
 
+from core.settings import local_dsn
 from tests import dbutil  # noqa: E402
-from trackai.settings import local_dsn
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -8,9 +8,10 @@ import uuid
 import psycopg
 from psycopg import sql
 
+from core import migrate
+from core.settings import LOCAL_DB, REPO_ROOT, load, local_admin_dsn, local_dsn
 from trackai import db as dbops
-from trackai import localdb, migrate
-from trackai.settings import LOCAL_DB, REPO_ROOT, load, local_admin_dsn, local_dsn
+from trackai import localdb
 
 # per test process, so several pytest runs can share the cluster
 TEMPLATE = f"trackai_tpl_{os.getpid()}"

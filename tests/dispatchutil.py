@@ -11,14 +11,14 @@ from collections.abc import Callable, Iterator
 
 import psycopg
 
+from core import tenants
+from core.secrets import Keyring
+from core.settings import Settings, load
 from fakes.base import serve
 from fakes.meta_graph import MetaFake
-from jobs import dispatch
 from jobs.base import QueueWorker
+from jobs.registry import WORKERS
 from tests.apiutil import settings_for
-from trackai import tenants
-from trackai.secrets import Keyring
-from trackai.settings import Settings, load
 
 UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/140.0 Safari/537.36"
 
@@ -91,7 +91,7 @@ def dispatch_settings(dsn: str, url: str, **overrides) -> Settings:
 
 
 def worker(settings: Settings) -> QueueWorker:
-    return dispatch.worker(settings)
+    return WORKERS["dispatch"].worker(settings)
 
 
 def drain(w: QueueWorker, dsn: str, until: Callable[[psycopg.Connection], bool], timeout_s: float = 20.0,

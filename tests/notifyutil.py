@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 
 from fakes.base import serve
 from fakes.slack import SlackFake
-from jobs import notify
+from jobs.registry import WORKERS
 from tests.apiutil import settings_for
 
 
@@ -66,7 +66,7 @@ def channels(dsn: str) -> Iterator[tuple[SlackFake, Mailbox, object]]:
 
 @contextlib.contextmanager
 def notifiers(settings, count: int = 2) -> Iterator[None]:
-    workers = [notify.worker(settings, name=f"notify-{i}") for i in range(count)]
+    workers = [WORKERS["notify"].worker(settings, name=f"notify-{i}") for i in range(count)]
     threads = [threading.Thread(target=w.run, daemon=True) for w in workers]
     for t in threads:
         t.start()

@@ -17,19 +17,17 @@ from starlette.applications import Starlette
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
+from core.settings import Settings
 from fakes.base import serve
 from fakes.cloudflare import CloudflareFake
 from fakes.gtm import GtmFake
 from fakes.mercadopago import MercadoPagoFake
 from fakes.meta_graph import MetaFake
 from fakes.stape import StapeFake
-from jobs import dispatch, ingest, mercadopago
-from jobs.base import QueueWorker
-from jobs.setup import SetupWorker
+from jobs.registry import WORKERS
 from service.app import create_app
 from service.auth import sign
 from tests.apiutil import settings_for
-from trackai.settings import Settings
 
 JWT_SECRET = "setup-tests-jwt-secret-with-at-least-32-characters"
 PIXEL = "765432109876543"
@@ -171,13 +169,12 @@ def world(dsn: str, setup_worker: bool = True, **overrides) -> Iterator[World]:
         # the API's public URL is known once it listens; webhook URLs in its answers are built on it
         settings = dataclasses.replace(settings, public_url=api.url)
         app.state.settings = settings
-        for name, worker in (("dispatch", dispatch.worker(settings)), ("ingest", ingest.worker(settings)),
-                             ("mercadopago", QueueWorker(settings.dsn, "mercadopago",
-                                                         mercadopago.MercadoPagoFetcher(settings).handle, vt_s=30))):
+        for name in ("dispatch", "ingest", "mercadopago"):
+            worker = WORKERS[name].worker(settings)
             _thread(worker.run, name)
             stack.callback(worker.stop.set)
         if setup_worker:
-            worker = SetupWorker(settings)
+            worker = WORKERS["setup"].worker(settings)
             loop = asyncio.new_event_loop()
             _thread(lambda: loop.run_until_complete(worker.run()), "setup")
             stack.callback(lambda: loop.call_soon_threadsafe(worker.stop.set))

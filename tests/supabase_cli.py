@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from trackai.settings import REPO_ROOT
+from core.settings import REPO_ROOT
 
 CLI = REPO_ROOT / "node_modules" / ".bin" / "supabase"
 

@@ -6,9 +6,9 @@ import json
 
 from typer.testing import CliRunner
 
+from core.settings import LOCAL_PORT
 from jobs.registry import WORKERS
 from trackai.cli import app
-from trackai.settings import LOCAL_PORT
 
 LOCAL = {"DATABASE_URL": None}  # the local cluster's main database, whatever the caller's environment
 

@@ -3,6 +3,7 @@ queued (none fails), other tenants keep flowing; once a new token is saved its e
 
 from __future__ import annotations
 
+from core import tenants
 from tests.dispatchutil import (
     dispatch_settings,
     drain,
@@ -16,7 +17,6 @@ from tests.dispatchutil import (
     statuses,
     worker,
 )
-from trackai import tenants
 
 
 def test_revoked_tenant_pauses_others_flow_and_a_new_token_resumes_it(conn, dsn):

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+from core.settings import REPO_ROOT
 from tests.dispatchutil import (
     dispatch_settings,
     drain,
@@ -21,7 +22,6 @@ from tests.dispatchutil import (
     statuses,
     worker,
 )
-from trackai.settings import REPO_ROOT
 
 
 def test_every_event_is_delivered_and_resends_are_only_the_uncommitted_ones(conn, dsn):

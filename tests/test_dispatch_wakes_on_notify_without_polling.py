@@ -21,7 +21,7 @@ from tests.dispatchutil import (
 
 
 def test_an_event_recorded_while_the_worker_sleeps_is_sent_within_a_second(conn, dsn):
-    assert WORKERS["dispatch"].__module__ == "jobs.dispatch"
+    assert WORKERS["dispatch"].queue == "dispatch"
     pixel, token = new_pixel(), new_token()
     company, _ = new_tenant(conn, pixel, token)
     with meta_fake((pixel, token)) as (fake, url):

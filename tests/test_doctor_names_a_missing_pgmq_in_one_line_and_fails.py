@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
+from core.settings import local_dsn
 from tests import dbutil
 from trackai.cli import app
-from trackai.settings import local_dsn
 
 
 @pytest.fixture

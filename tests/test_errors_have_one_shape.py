@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 from fastapi.testclient import TestClient
 
+from core.settings import load
 from service.app import create_app
-from trackai.settings import load
 
 
 @pytest.fixture(scope="module")

@@ -19,13 +19,13 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.python import asgi
 
+from core.settings import load
 from fakes import mercadopago as mp
 from fakes import whatsapp as wa
 from service.app import create_app
 from service.auth import sign
 from tests.apiutil import PP_TOKEN, WA_APP_SECRET, WA_VERIFY_TOKEN, make_tenant, settings_for
 from tests.dispatchutil import new_user
-from trackai.settings import load
 
 # schemathesis' own generators touch `random` (a deprecation notice from Hypothesis, not about this test)
 pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisDeprecationWarning")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from trackai.settings import REPO_ROOT
+from core.settings import REPO_ROOT
 
 CALL = re.compile(r"\bpgmq\s*\.\s*\"?([a-z_]+)\"?\s*\(", re.I)
 SOURCES = ["supabase/migrations/*.sql", "supabase/seed.sql", "sql/*.sql", "service/**/*.py", "jobs/**/*.py",

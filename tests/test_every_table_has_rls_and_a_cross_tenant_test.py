@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from trackai.settings import REPO_ROOT
+from core.settings import REPO_ROOT
 
 SCHEMAS = ("app", "tracking", "delivery", "setup", "monitoring", "whatsapp", "revenue")
 SUITES = sorted((REPO_ROOT / "supabase" / "tests").glob("*.test.sql"))

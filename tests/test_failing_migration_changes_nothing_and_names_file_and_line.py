@@ -5,9 +5,9 @@ from __future__ import annotations
 import psycopg
 import pytest
 
+from core.migrate import MigrationError, migrate
+from core.settings import local_dsn
 from tests import dbutil
-from trackai.migrate import MigrationError, migrate
-from trackai.settings import local_dsn
 
 GOOD = "create table public.good_one (id int primary key);\ninsert into public.good_one values (1);\n"
 SYNTAX = (

@@ -10,9 +10,9 @@ import uuid
 import pytest
 
 from bench.faults import Clients, assert_each_delivered_once, free_port, kill_9, serve_api, size
+from core import tenants
 from tests.apiutil import PP_TOKEN, process_ingest
 from tests.dispatchutil import dispatch_settings, drain, meta_fake, new_pixel, new_tenant, new_token, worker
-from trackai import tenants
 
 pytestmark = pytest.mark.faults
 

@@ -10,6 +10,7 @@ import threading
 import pytest
 
 from bench.faults import assert_each_delivered_once, size
+from core import tenants
 from tests.dispatchutil import (
     dispatch_settings,
     drain,
@@ -24,7 +25,6 @@ from tests.dispatchutil import (
     statuses,
     worker,
 )
-from trackai import tenants
 
 pytestmark = pytest.mark.faults
 

@@ -24,9 +24,9 @@ from bench.faults import (
     size,
     throwaway_cluster,
 )
+from core import tenants
 from tests.apiutil import PP_TOKEN
 from tests.dispatchutil import meta_fake, new_pixel, new_tenant, new_token
-from trackai import tenants
 
 pytestmark = pytest.mark.faults
 

@@ -13,10 +13,10 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from core import settings as core_settings
 from jobs.providers import gtm
 from jobs.providers.errors import ProviderError
 from tests import provisioningutil as pu
-from trackai import settings as trackai_settings
 
 EMAIL = "trackai-provisioner@trackai-prod.iam.gserviceaccount.com"
 
@@ -37,7 +37,7 @@ def key_file(private_pem: str, token_uri: str, email: str = EMAIL) -> str:
 
 
 def client(p: pu.Providers, service_account_json: str) -> gtm.GtmClient:
-    settings = dataclasses.replace(trackai_settings.load(), gtm_service_account_json=service_account_json,
+    settings = dataclasses.replace(core_settings.load(), gtm_service_account_json=service_account_json,
                                    gtm_access_token=None, gtm_account_id=pu.GTM_ACCOUNT,
                                    gtm_api_url=p.servers["gtm"].url, gtm_qps=pu.FAST_QPS)
     made = gtm.client_from_settings(settings)

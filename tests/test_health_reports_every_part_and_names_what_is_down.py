@@ -6,9 +6,9 @@ import dataclasses
 
 from fastapi.testclient import TestClient
 
+from core.migrate import discover
+from core.settings import LOCAL_DB, load, local_dsn
 from service.app import create_app
-from trackai.migrate import discover
-from trackai.settings import LOCAL_DB, load, local_dsn
 
 PARTS = {"database", "migrations", "pg_cron", "pgmq"}
 

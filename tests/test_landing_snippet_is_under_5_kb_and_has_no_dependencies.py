@@ -9,7 +9,7 @@ import re
 import pytest
 
 from jobs.landing_page import Page, check_install
-from trackai.templates import META_PIXEL_SCRIPT, TEMPLATE_DIR, TemplateInputError, minify_js, render
+from jobs.templates import META_PIXEL_SCRIPT, TEMPLATE_DIR, TemplateInputError, minify_js, render
 
 INPUTS = {
     "pixel_id": "1234567890123456",

@@ -23,10 +23,11 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 from websockets.sync.client import connect
 
+from core import tenants
 from fakes.base import serve
+from jobs import templates
 from service.app import create_app
 from tests.apiutil import make_tenant, settings_for
-from trackai import templates, tenants
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),

@@ -7,9 +7,9 @@ import uuid
 
 import psycopg
 
+from core.settings import load
 from trackai import db as dbops
 from trackai import localdb
-from trackai.settings import load
 
 
 def _postmaster_pid(pgdata) -> int:

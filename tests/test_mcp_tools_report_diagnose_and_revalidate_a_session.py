@@ -9,8 +9,8 @@ import json
 import psycopg
 from mcp.shared.memory import create_connected_server_and_client_session
 
+from core.settings import load
 from trackai import mcp_server
-from trackai.settings import load
 
 TOOLS = {"session_status", "diagnose", "revalidate", "render_snippet", "send_test_event"}
 

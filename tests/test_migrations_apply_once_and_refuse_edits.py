@@ -8,9 +8,9 @@ import shutil
 import psycopg
 import pytest
 
+from core.migrate import MigrationError, discover, migrate, recorded_statements
+from core.settings import local_dsn
 from tests import dbutil
-from trackai.migrate import MigrationError, discover, migrate, recorded_statements
-from trackai.settings import local_dsn
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 import logging
 
+from core import logs
 from tests.apiutil import api_client, make_tenant, postback
-from trackai import logs
 
 
 class Lines(logging.Handler):

@@ -11,8 +11,8 @@ import json
 
 import sentry_sdk
 
-from trackai import sentry
-from trackai.settings import load
+from core import sentry
+from core.settings import load
 
 META_TOKEN = "EAAGm0PX4ZCpsBAKZBZAZCx9ZAuE1eZCKxZBlL0ZBm8ZA1rZC2yZBqZCZAuZAZA1ZA"
 MP_TOKEN = "APP_USR-1234567890123456-112233-abcdef0123456789abcdef0123456789-987654321"

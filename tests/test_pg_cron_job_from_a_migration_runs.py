@@ -6,7 +6,7 @@ import time
 
 import psycopg
 
-from trackai.settings import LOCAL_DB, local_dsn
+from core.settings import LOCAL_DB, local_dsn
 
 WAIT_S = 75  # pg_cron 1.4 here: one-minute granularity
 

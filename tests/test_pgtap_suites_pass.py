@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 
+from core.settings import LOCAL_PORT, REPO_ROOT
 from tests import dbutil
-from trackai.settings import LOCAL_PORT, REPO_ROOT
 
 SUITES = sorted((REPO_ROOT / "supabase" / "tests").glob("*.test.sql"))
 

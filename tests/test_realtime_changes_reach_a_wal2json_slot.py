@@ -7,7 +7,7 @@ import uuid
 
 import psycopg
 
-from trackai.settings import LOCAL_DB, local_dsn
+from core.settings import LOCAL_DB, local_dsn
 
 
 def _columns(change: dict) -> dict:

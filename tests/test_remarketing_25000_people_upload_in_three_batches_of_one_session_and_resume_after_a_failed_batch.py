@@ -9,11 +9,11 @@ import uuid
 
 import httpx
 
+from core import tenants
 from jobs.audiences import QUEUE, AudienceUploader
 from jobs.base import QueueWorker
 from tests.apiutil import settings_for
 from tests.dispatchutil import keyring, meta_fake, new_token
-from trackai import tenants
 
 AD_ACCOUNT = "5550001"
 PEOPLE = 25_000

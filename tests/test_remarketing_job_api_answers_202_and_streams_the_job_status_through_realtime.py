@@ -10,11 +10,11 @@ import uuid
 
 from psycopg.types.json import Jsonb
 
+from core import tenants
 from jobs.audiences import AudienceUploader
 from tests.apiutil import api_client, settings_for
 from tests.dispatchutil import keyring, meta_fake, new_pixel, new_tenant, new_token, new_user
 from tests.test_dead_letters_are_retried_by_a_company_admin_through_the_api import SECRET, bearer
-from trackai import tenants
 
 
 def buyers(conn, company):

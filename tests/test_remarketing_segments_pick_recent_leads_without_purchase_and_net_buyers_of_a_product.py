@@ -8,7 +8,7 @@ import uuid
 
 from psycopg.types.json import Jsonb
 
-from trackai import tenants
+from core import tenants
 
 NOW = "2026-11-20 12:00:00+00"
 

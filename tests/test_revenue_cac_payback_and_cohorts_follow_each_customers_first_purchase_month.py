@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from psycopg.types.json import Jsonb
 
-from trackai import tenants
+from core import tenants
 
 
 def test_cac_payback_and_cohorts(conn):

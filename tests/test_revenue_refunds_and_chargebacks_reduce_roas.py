@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from psycopg.types.json import Jsonb
 
-from trackai import tenants
+from core import tenants
 
 NOW = "2026-11-21 15:00:00+00"
 DAY = "2026-11-21"

@@ -11,10 +11,10 @@ import pytest
 from psycopg import sql
 from typer.testing import CliRunner
 
+from core.settings import load, local_dsn
 from tests import dbutil
 from trackai import processes, sandbox
 from trackai.cli import app
-from trackai.settings import load, local_dsn
 
 
 def not_local(dsn: str) -> str:

@@ -16,6 +16,7 @@ from urllib.parse import quote, quote_plus
 import psycopg
 import pytest
 
+from core import logs, tenants
 from fakes import whatsapp as wa
 from fakes.base import serve
 from fakes.mercadopago import MercadoPagoFake, signed_notification
@@ -33,7 +34,6 @@ from tests.dispatchutil import (
     new_token,
     worker,
 )
-from trackai import logs, tenants
 
 
 def encodings(secret: str) -> set[str]:

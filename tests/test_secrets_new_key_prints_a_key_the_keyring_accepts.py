@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
+from core.secrets import Keyring
 from trackai.cli import app
-from trackai.secrets import Keyring
 
 
 def test_new_key_is_a_fresh_usable_aes_key():

@@ -9,11 +9,11 @@ import base64
 import psycopg
 from typer.testing import CliRunner
 
+from core import tenants
+from core.secrets import Keyring
+from core.settings import load
 from tests.dispatchutil import keyring, new_pixel, new_tenant, new_token
-from trackai import tenants
 from trackai.cli import app
-from trackai.secrets import Keyring
-from trackai.settings import load
 
 NEW = "k2026:" + base64.b64encode(b"n" * 32).decode()
 

@@ -14,11 +14,11 @@ import logging
 import pytest
 import sentry_sdk
 
+from core import sentry
+from core.settings import load
 from fakes.base import serve
 from fakes.sentry import SentryFake
 from tests.apiutil import api_client
-from trackai import sentry
-from trackai.settings import load
 
 META_TOKEN = "EAAGm0PX4ZCpsBAKZBZAZCx9ZAuE1eZCKxZBlL0ZBm8ZA1rZC2yZBqZCZAuZAZA1ZA"
 MP_TOKEN = "APP_USR-1234567890123456-112233-abcdef0123456789abcdef0123456789-987654321"

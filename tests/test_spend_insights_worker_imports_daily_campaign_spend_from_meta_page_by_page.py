@@ -7,11 +7,11 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from core import tenants
 from jobs.base import QueueWorker
 from jobs.insights import QUEUE, InsightsImporter
 from tests.apiutil import settings_for
 from tests.dispatchutil import keyring, meta_fake, new_token
-from trackai import tenants
 
 AD_ACCOUNT = "7770001"
 # ad-level facts: the fake sums them per campaign and day, as Insights does at level=campaign

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import psycopg
 
+from core.settings import LOCAL_DB, local_admin_dsn, local_dsn
 from tests import supabase_cli
-from trackai.settings import LOCAL_DB, local_admin_dsn, local_dsn
 
 
 def test_supabase_db_lint_finds_no_issue_at_warning_level(tmp_path):

@@ -6,9 +6,9 @@ from __future__ import annotations
 import psycopg
 import pytest
 
+from core import migrate
+from core.settings import local_dsn
 from tests import dbutil, supabase_cli
-from trackai import migrate
-from trackai.settings import local_dsn
 
 
 @pytest.fixture

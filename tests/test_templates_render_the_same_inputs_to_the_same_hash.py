@@ -1,4 +1,4 @@
-"""trackai.templates.render is pure: the same inputs (in any key order, defaults spelled out or not) give
+"""jobs.templates.render is pure: the same inputs (in any key order, defaults spelled out or not) give
 the same body and SHA-256, different inputs a different one, and inputs a template cannot take a
 TemplateInputError that names the field."""
 
@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from trackai.templates import TemplateInputError, render
+from jobs.templates import TemplateInputError, render
 
 SNIPPET = {"pixel_id": "123456789012345", "collector_url": "https://api.trackai.com.br/collect",
            "collector_key": "co_Abc123_def456-ghi789", "gateway": "perfectpay"}

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import psycopg
 
+from core import migrate
 from tests import supabase_cli
-from trackai import migrate
 
 
 def test_after_the_projects_runner_the_cli_lists_every_version_on_both_sides_and_pushes_nothing(dsn, tmp_path):
-    # `dsn` is a copy of the template, which the project's runner (trackai.migrate) built
+    # `dsn` is a copy of the template, which the project's runner (core.migrate) built
     with psycopg.connect(dsn) as conn:
         assert conn.execute("select extversion from pg_extension where extname = 'pgmq'").fetchone() == ("1.4.4",)
         before = conn.execute("select version, statements from supabase_migrations.schema_migrations"

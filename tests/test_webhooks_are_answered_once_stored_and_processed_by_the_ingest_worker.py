@@ -4,7 +4,7 @@ One bad request in a batch fails alone (kept, replayable) and the batch's messag
 
 from __future__ import annotations
 
-from jobs import ingest
+from jobs.registry import WORKERS
 from tests.apiutil import api_client, make_tenant, postback, process_ingest, settings_for
 
 BREAK = """
@@ -45,7 +45,7 @@ def test_one_bad_request_fails_alone_in_its_batch(dsn, conn):
         codes = ["PP-ING-A", "PP-ING-BAD", "PP-ING-B"]
         answers = [client.post(f"/webhooks/perfectpay/{tenant.perfectpay_key}", json=postback(code=c)).json()
                    for c in codes]
-    worker = ingest.worker(settings_for(dsn))
+    worker = WORKERS["ingest"].worker(settings_for(dsn))
     assert worker.run_once(conn) == 3  # one batch
     states = dict(conn.execute("select body->>'code', status from tracking.inbound where id = any(%s)",
                                ([a["inbound_id"] for a in answers],)).fetchall())

@@ -19,9 +19,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
+from core.settings import REPO_ROOT
 from fakes import whatsapp as wa
 from fakes.base import serve
-from trackai.settings import REPO_ROOT
 
 EXAMPLES = Path("/work/shared/reference/examples")
 SECRET = "test_app_secret_0123456789abcdef"

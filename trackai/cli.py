@@ -8,9 +8,10 @@ import sys
 import psycopg
 import typer
 
+from core import migrate
+from core.settings import LOCAL_PORT, load
 from trackai import db as dbops
-from trackai import dlq, localdb, migrate, secret_rotation
-from trackai.settings import LOCAL_PORT, load
+from trackai import dlq, localdb, secret_rotation
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Track AI backend.")
 db_app = typer.Typer(no_args_is_help=True, help="The database: start, migrate, reset.")
@@ -58,6 +59,22 @@ def db_reset() -> None:
     typer.echo(f"database reset; applied {len(applied)} migration(s)")
 
 
+@db_app.command("new-migration")
+def db_new_migration(name: str = typer.Argument(..., help="What changed: lower case, digits and _.")) -> None:
+    """Write the next migration from the changed files in supabase/schemas/ (`make migration name=...`)."""
+    from trackai import schema_files
+
+    try:
+        path = schema_files.new_migration(name)
+    except (schema_files.SchemaError, migrate.MigrationError, localdb.LocalDbError) as exc:
+        _fail(str(exc))
+    if path is None:
+        typer.echo("nothing changed: the migrations already match supabase/schemas/")
+        return
+    typer.echo(f"wrote {path.relative_to(schema_files.REPO_ROOT)}")
+    typer.echo(path.read_text())
+
+
 @db_app.command("down")
 def db_down() -> None:
     """Stop the local cluster (data is kept)."""
@@ -77,18 +94,38 @@ def serve(host: str = typer.Option(None), port: int = typer.Option(None),
 
 
 @app.command()
-def work(queue: str = typer.Argument(..., help="Which worker to run.")) -> None:
+def work(
+    queue: str | None = typer.Argument(None, help="Which worker to run."),
+    list_workers: bool = typer.Option(False, "--list", help="Show every worker: queue, batch, visibility timeout."),
+) -> None:
     """Run one worker loop (any number may run at once)."""
     from jobs.registry import WORKERS
 
+    if list_workers:
+        settings = load()
+        typer.echo(_worker_table([spec.describe(settings) for spec in WORKERS.values()]))
+        return
     if queue not in WORKERS:
-        _fail(f"unknown worker {queue!r}; known: {', '.join(sorted(WORKERS)) or 'none'}")
-    from trackai import logs, sentry
+        what = f"unknown worker {queue!r}" if queue else "name a worker to run (or --list)"
+        _fail(f"{what}; known: {', '.join(sorted(WORKERS)) or 'none'}")
+    from core import logs, sentry
 
     settings = load()
     logs.configure()
     sentry.init(settings, f"worker-{queue}")
-    WORKERS[queue](settings)
+    WORKERS[queue].run(settings)
+
+
+def _worker_table(rows: list[dict]) -> str:
+    """The workers as a text table: the values in effect, and where each comes from (fixed, or the setting)."""
+    columns = [("worker", "worker"), ("queue", "queue"), ("loop", "loop"), ("batch", "batch"),
+               ("batch_from", "from"), ("vt_s", "visibility timeout (s)"), ("vt_s_from", "from")]
+    cells = [[title for _, title in columns]] + [[str(row[key]) for key, _ in columns] for row in rows]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(columns))]
+    numeric = {i for i, (key, _) in enumerate(columns) if key in ("batch", "vt_s")}
+    return "\n".join("  ".join(cell.rjust(w) if i in numeric else cell.ljust(w)
+                               for i, (cell, w) in enumerate(zip(line, widths, strict=True))).rstrip()
+                     for line in cells)
 
 
 @app.command()

@@ -6,8 +6,9 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from trackai import localdb, migrate
-from trackai.settings import ADMIN_ROLE, REPO_ROOT, Settings
+from core import migrate
+from core.settings import ADMIN_ROLE, REPO_ROOT, Settings
+from trackai import localdb
 
 SHIM = REPO_ROOT / "supabase" / "shim" / "supabase_shim.sql"
 SEED = REPO_ROOT / "supabase" / "seed.sql"

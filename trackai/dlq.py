@@ -14,7 +14,7 @@ from typing import Annotated
 import psycopg
 import typer
 
-from trackai.settings import load
+from core.settings import load
 
 cli = typer.Typer(no_args_is_help=True, help="Dead letters: events Meta will not take without a human.")
 

@@ -20,8 +20,8 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from trackai import migrate
-from trackai.settings import REPO_ROOT
+from core import migrate
+from core.settings import REPO_ROOT
 
 PGMQ_MIN = (1, 4, 4)  # what hosted Supabase offers; the project uses only its API
 SUPABASE_ROLES = ("anon", "authenticated", "service_role")

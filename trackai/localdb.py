@@ -21,7 +21,7 @@ from pathlib import Path
 import psycopg
 from psycopg.conninfo import make_conninfo
 
-from trackai.settings import ADMIN_ROLE, LOCAL_DB, LOCAL_PORT, REPO_ROOT, Settings, local_admin_dsn
+from core.settings import ADMIN_ROLE, LOCAL_DB, LOCAL_PORT, REPO_ROOT, Settings, local_admin_dsn
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PG_LIB = Path("/usr/lib/postgresql/15/lib")

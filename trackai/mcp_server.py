@@ -13,8 +13,9 @@ import psycopg
 from mcp.server.fastmcp import FastMCP
 from pydantic import Field
 
-from jobs.setup_steps import store_renders, webhook_url
-from trackai.settings import Settings, load
+from core.settings import Settings, load
+from core.urls import webhook_url
+from jobs.setup_steps import store_renders
 
 SessionId = Annotated[str, Field(description="The setup session id (uuid).",
                                  pattern=r"^[0-9a-fA-F-]{36}$")]

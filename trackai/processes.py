@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from trackai.settings import Settings
+from core.settings import Settings
 
 
 def _paths(settings: Settings, name: str) -> tuple[Path, Path]:

@@ -20,13 +20,14 @@ import uuid
 import httpx
 import psycopg
 
+from core import tenants
+from core.secrets import Keyring
+from core.settings import LOCAL_PORT, Settings
 from fakes import whatsapp as wa
 from fakes.perfectpay import approved_now
 from jobs.registry import WORKERS
 from trackai import db as dbops
-from trackai import processes, sandbox_onboarding, tenants
-from trackai.secrets import Keyring
-from trackai.settings import LOCAL_PORT, Settings
+from trackai import processes, sandbox_onboarding
 
 SANDBOX_SLUG = "sandbox"
 SANDBOX_PIXEL = "100000000000001"

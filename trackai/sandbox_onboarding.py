@@ -14,9 +14,9 @@ import uuid
 import httpx
 import psycopg
 
+from core.settings import Settings
 from fakes.perfectpay import approved_now
 from service.auth import sign
-from trackai.settings import Settings
 
 LEAD_EMAIL = "sandbox-lead@trackai.local"
 PP_TOKEN = "sandbox-onboarding-perfectpay-token"

@@ -14,8 +14,8 @@ import time
 import psycopg
 import typer
 
-from trackai.secrets import Keyring, SecretError, new_key
-from trackai.settings import load
+from core.secrets import Keyring, SecretError, new_key
+from core.settings import load
 
 cli = typer.Typer(no_args_is_help=True, help="Encryption keys of the provider secrets.")
 

@@ -14,8 +14,8 @@ from typing import Any
 import cloudflare
 import httpx
 
+from core import settings as core_settings
 from jobs.providers.errors import ProviderError, retry_after_s
-from trackai import settings as trackai_settings
 
 MANAGED_COMMENT = "managed-by:trackai"
 RACE_CODES = {81053, 81057}
@@ -25,7 +25,7 @@ DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4"
 def make_client(api_token: str, base_url: str | None = None, http_client: httpx.AsyncClient | None = None,
                 *, max_retries: int = 2, timeout_s: float = 30.0) -> cloudflare.AsyncCloudflare:
     client = cloudflare.AsyncCloudflare(
-        api_token=api_token, base_url=base_url or trackai_settings.load().cloudflare_api_url or DEFAULT_BASE_URL,
+        api_token=api_token, base_url=base_url or core_settings.load().cloudflare_api_url or DEFAULT_BASE_URL,
         http_client=http_client, max_retries=max_retries, timeout=timeout_s)
     # the SDK also reads CLOUDFLARE_API_KEY/EMAIL from the environment and would send them instead
     # of the token: the customer's token is the only credential here

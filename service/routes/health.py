@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from trackai import migrate
+from core import migrate
 
 router = APIRouter()
 

@@ -11,6 +11,8 @@ from collections.abc import Awaitable
 from fastapi import APIRouter, Header, Request, Response
 from psycopg_pool import AsyncConnectionPool
 
+from core.request_context import request_id_var
+from core.secrets import Keyring, SecretError
 from service.body import declared_length, kept_headers, read_json_body
 from service.errors import SQL_REFUSALS, ApiError, error_response, sql_refusal
 from service.group_commit import GroupCommit
@@ -25,8 +27,6 @@ from service.schemas import (
     body_doc,
 )
 from service.signatures import verify_mercadopago
-from trackai.request_context import request_id_var
-from trackai.secrets import Keyring, SecretError
 
 router = APIRouter(tags=["ingestion"])
 

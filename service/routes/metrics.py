@@ -65,7 +65,7 @@ def route_template(scope: dict) -> str:
 
 class MetricsMiddleware:
     """Pure ASGI: counts and times each request by route template, and writes one JSON log line per
-    request (trackai.logs adds the request id, so a request's log line and its rows share it)."""
+    request (core.logs adds the request id, so a request's log line and its rows share it)."""
 
     def __init__(self, app):
         self.app = app

@@ -17,13 +17,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
-from jobs.setup_steps import collector_url, webhook_url
+from core import tenants
+from core.secrets import Keyring
+from core.urls import collector_url, webhook_url
 from service.auth import require_user
 from service.body import read_json_body
 from service.errors import ApiError
 from service.schemas import body_doc
-from trackai import tenants
-from trackai.secrets import Keyring
 
 router = APIRouter(prefix="/api/v1/setup", tags=["setup"])
 

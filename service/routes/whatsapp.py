@@ -22,10 +22,10 @@ import re
 from fastapi import APIRouter, Header, Request, Response
 from pydantic import BaseModel, Field
 
+from core.request_context import request_id_var
 from service.body import declared_length, loads_storable, read_json_body
 from service.errors import SQL_REFUSALS, ApiError, error_response, sql_refusal
 from service.schemas import body_doc
-from trackai.request_context import request_id_var
 
 router = APIRouter(tags=["whatsapp"])
 

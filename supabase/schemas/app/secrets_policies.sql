@@ -1,0 +1,5 @@
+-- Row-level security policies on app.secrets.
+
+drop policy if exists "Backoffice admins can see which secrets exist" on app.secrets;
+create policy "Backoffice admins can see which secrets exist" on app.secrets
+for select to authenticated using (app.has_company_access(company_id, 'backoffice_admin'));

@@ -1,0 +1,22 @@
+-- Every trigger on this schema's tables (tables themselves are in supabase/migrations/).
+
+create or replace trigger keep_company_pk before update of id on app.companies
+for each row execute function app.keep_company_pk();
+
+create or replace trigger touch_updated_at before update on app.companies
+for each row execute function app.touch_updated_at();
+
+create or replace trigger keep_company_id
+before update of company_id on app.company_members
+for each row
+execute function app.keep_company_id();
+
+create or replace trigger keep_company_id
+before update of company_id on app.secrets
+for each row
+execute function app.keep_company_id();
+
+create or replace trigger resume_destinations_on_token_saved
+after insert or update of ciphertext on app.secrets
+for each row when (new.kind = 'meta_capi_token')
+execute function delivery.resume_on_token_saved();

@@ -1,0 +1,5 @@
+-- Row-level security policies on delivery.attempts.
+
+drop policy if exists "Members can read their delivery attempts" on delivery.attempts;
+create policy "Members can read their delivery attempts" on delivery.attempts
+for select to authenticated using (app.has_company_access(company_id));

@@ -1,0 +1,5 @@
+-- Row-level security policies on delivery.breaker_changes.
+
+drop policy if exists "Members can read Meta-wide breaker changes and their own" on delivery.breaker_changes;
+create policy "Members can read Meta-wide breaker changes and their own" on delivery.breaker_changes
+for select to authenticated using (company_id is null or app.has_company_access(company_id));

@@ -1,0 +1,5 @@
+-- Row-level security policies on delivery.breaker_overrides.
+
+drop policy if exists "Members can read Meta-wide breaker overrides and their own" on delivery.breaker_overrides;
+create policy "Members can read Meta-wide breaker overrides and their own" on delivery.breaker_overrides
+for select to authenticated using (company_id is null or app.has_company_access(company_id));

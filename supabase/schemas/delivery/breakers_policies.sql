@@ -1,0 +1,5 @@
+-- Row-level security policies on delivery.breakers.
+
+drop policy if exists "Members can read the Meta breaker and their pixels' breakers" on delivery.breakers;
+create policy "Members can read the Meta breaker and their pixels' breakers" on delivery.breakers
+for select to authenticated using (company_id is null or app.has_company_access(company_id));

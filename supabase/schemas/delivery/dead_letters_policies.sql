@@ -1,0 +1,5 @@
+-- Row-level security policies on delivery.dead_letters.
+
+drop policy if exists "Members can read their dead letters" on delivery.dead_letters;
+create policy "Members can read their dead letters" on delivery.dead_letters
+for select to authenticated using (app.has_company_access(company_id));

@@ -1,0 +1,5 @@
+-- Row-level security policies on delivery.destinations.
+
+drop policy if exists "Members can read their destinations" on delivery.destinations;
+create policy "Members can read their destinations" on delivery.destinations
+for select to authenticated using (app.has_company_access(company_id));

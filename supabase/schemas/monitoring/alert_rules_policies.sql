@@ -1,0 +1,5 @@
+-- Row-level security policies on monitoring.alert_rules.
+
+drop policy if exists "Members can read the default alert rules and their own" on monitoring.alert_rules;
+create policy "Members can read the default alert rules and their own" on monitoring.alert_rules
+for select to authenticated using (company_id is null or app.has_company_access(company_id));

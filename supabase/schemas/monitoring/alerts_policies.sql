@@ -1,0 +1,5 @@
+-- Row-level security policies on monitoring.alerts.
+
+drop policy if exists "Members can read their companies' alerts" on monitoring.alerts;
+create policy "Members can read their companies' alerts" on monitoring.alerts
+for select to authenticated using (app.has_company_access(company_id));

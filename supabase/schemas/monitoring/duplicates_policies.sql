@@ -1,0 +1,5 @@
+-- Row-level security policies on monitoring.duplicates.
+
+drop policy if exists "Members can read their duplicates" on monitoring.duplicates;
+create policy "Members can read their duplicates" on monitoring.duplicates
+for select to authenticated using (app.has_company_access(company_id));

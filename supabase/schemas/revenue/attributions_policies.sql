@@ -1,0 +1,5 @@
+-- Row-level security policies on revenue.attributions.
+
+drop policy if exists "Members can read their attributions" on revenue.attributions;
+create policy "Members can read their attributions" on revenue.attributions
+for select to authenticated using (app.has_company_access(company_id));

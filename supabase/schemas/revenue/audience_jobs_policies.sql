@@ -1,0 +1,5 @@
+-- Row-level security policies on revenue.audience_jobs.
+
+drop policy if exists "Members can read their audience jobs" on revenue.audience_jobs;
+create policy "Members can read their audience jobs" on revenue.audience_jobs
+for select to authenticated using (app.has_company_access(company_id));

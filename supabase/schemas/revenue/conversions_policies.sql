@@ -1,0 +1,5 @@
+-- Row-level security policies on revenue.conversions.
+
+drop policy if exists "Members can read their conversions" on revenue.conversions;
+create policy "Members can read their conversions" on revenue.conversions
+for select to authenticated using (app.has_company_access(company_id));

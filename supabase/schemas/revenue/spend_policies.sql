@@ -1,0 +1,5 @@
+-- Row-level security policies on revenue.spend.
+
+drop policy if exists "Members can read their spend" on revenue.spend;
+create policy "Members can read their spend" on revenue.spend
+for select to authenticated using (app.has_company_access(company_id));

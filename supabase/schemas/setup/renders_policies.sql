@@ -1,0 +1,5 @@
+-- Row-level security policies on setup.renders.
+
+drop policy if exists "Members can read their rendered templates" on setup.renders;
+create policy "Members can read their rendered templates" on setup.renders
+for select to authenticated using (app.has_company_access(company_id));

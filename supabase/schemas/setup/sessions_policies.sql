@@ -1,0 +1,5 @@
+-- Row-level security policies on setup.sessions.
+
+drop policy if exists "Members can read their setup session" on setup.sessions;
+create policy "Members can read their setup session" on setup.sessions
+for select to authenticated using (app.has_company_access(company_id));

@@ -1,0 +1,5 @@
+-- Row-level security policies on setup.steps.
+
+drop policy if exists "Members can read their setup steps" on setup.steps;
+create policy "Members can read their setup steps" on setup.steps
+for select to authenticated using (app.has_company_access(company_id));

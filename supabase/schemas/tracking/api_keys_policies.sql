@@ -1,0 +1,5 @@
+-- Row-level security policies on tracking.api_keys.
+
+drop policy if exists "Backoffice admins can read their api keys" on tracking.api_keys;
+create policy "Backoffice admins can read their api keys" on tracking.api_keys
+for select to authenticated using (app.has_company_access(company_id, 'backoffice_admin'));

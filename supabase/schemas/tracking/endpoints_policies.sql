@@ -1,0 +1,5 @@
+-- Row-level security policies on tracking.endpoints.
+
+drop policy if exists "Members can read their endpoints" on tracking.endpoints;
+create policy "Members can read their endpoints" on tracking.endpoints
+for select to authenticated using (app.has_company_access(company_id));

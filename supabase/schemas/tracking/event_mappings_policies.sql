@@ -1,0 +1,11 @@
+-- Row-level security policies on tracking.event_mappings.
+
+drop policy if exists "Marketing admins can manage their event mappings" on tracking.event_mappings;
+create policy "Marketing admins can manage their event mappings" on tracking.event_mappings
+for all to authenticated
+using (app.has_company_access(company_id, 'marketing_admin'))
+with check (app.has_company_access(company_id, 'marketing_admin'));
+
+drop policy if exists "Members can read default and own event mappings" on tracking.event_mappings;
+create policy "Members can read default and own event mappings" on tracking.event_mappings
+for select to authenticated using (company_id is null or app.has_company_access(company_id));

@@ -1,0 +1,5 @@
+-- Row-level security policies on tracking.events.
+
+drop policy if exists "Members can read their events" on tracking.events;
+create policy "Members can read their events" on tracking.events
+for select to authenticated using (app.has_company_access(company_id));

@@ -1,0 +1,5 @@
+-- Row-level security policies on tracking.idempotency_keys.
+
+drop policy if exists "Members can read their idempotency keys" on tracking.idempotency_keys;
+create policy "Members can read their idempotency keys" on tracking.idempotency_keys
+for select to authenticated using (app.has_company_access(company_id));

@@ -1,0 +1,5 @@
+-- Row-level security policies on tracking.inbound.
+
+drop policy if exists "Members can read their inbound requests" on tracking.inbound;
+create policy "Members can read their inbound requests" on tracking.inbound
+for select to authenticated using (app.has_company_access(company_id));

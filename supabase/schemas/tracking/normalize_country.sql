@@ -1,0 +1,86 @@
+-- country: ISO 3166-1 alpha-2 in lowercase (Meta). Accepted: an assigned alpha-2 code in any case
+-- (" BR " -> br), a few alpha-3 codes, and common names in Portuguese, English and Spanish, with or
+-- without accents ("Brasil", "Estados Unidos", "Reino Unido" -> gb). Anything else NULL.
+create or replace function tracking.normalize_country(value text) returns text
+language sql immutable parallel safe
+return case
+  when pg_catalog.strpos(
+    ',ad,ae,af,ag,ai,al,am,ao,aq,ar,as,at,au,aw,ax,az,ba,bb,bd,be,bf,bg,bh,bi,bj,bl,bm,bn,bo,bq,br,bs,'
+    || 'bt,bv,bw,by,bz,ca,cc,cd,cf,cg,ch,ci,ck,cl,cm,cn,co,cr,cu,cv,cw,cx,cy,cz,de,dj,dk,dm,do,dz,ec,ee,'
+    || 'eg,eh,er,es,et,fi,fj,fk,fm,fo,fr,ga,gb,gd,ge,gf,gg,gh,gi,gl,gm,gn,gp,gq,gr,gs,gt,gu,gw,gy,hk,hm,'
+    || 'hn,hr,ht,hu,id,ie,il,im,in,io,iq,ir,is,it,je,jm,jo,jp,ke,kg,kh,ki,km,kn,kp,kr,kw,ky,kz,la,lb,lc,'
+    || 'li,lk,lr,ls,lt,lu,lv,ly,ma,mc,md,me,mf,mg,mh,mk,ml,mm,mn,mo,mp,mq,mr,ms,mt,mu,mv,mw,mx,my,mz,na,'
+    || 'nc,ne,nf,ng,ni,nl,no,np,nr,nu,nz,om,pa,pe,pf,pg,ph,pk,pl,pm,pn,pr,ps,pt,pw,py,qa,re,ro,rs,ru,rw,'
+    || 'sa,sb,sc,sd,se,sg,sh,si,sj,sk,sl,sm,sn,so,sr,ss,st,sv,sx,sy,sz,tc,td,tf,tg,th,tj,tk,tl,tm,tn,to,'
+    || 'tr,tt,tv,tw,tz,ua,ug,um,us,uy,uz,va,vc,ve,vg,vi,vn,vu,wf,ws,ye,yt,za,zm,zw,',
+    ',' || tracking.normalize_letters(value) || ',') > 0
+    then tracking.normalize_letters(value)
+  else case pg_catalog.translate(tracking.normalize_letters(value), 'áàâãäéèêëíìîïóòôõöúùûüçñ',
+      'aaaaaeeeeiiiiooooouuuucn')
+    when 'brasil' then 'br'
+    when 'brazil' then 'br'
+    when 'bra' then 'br'
+    when 'republicafederativadobrasil' then 'br'
+    when 'estadosunidos' then 'us'
+    when 'estadosunidosdaamerica' then 'us'
+    when 'estadosunidosdeamerica' then 'us'
+    when 'eua' then 'us'
+    when 'eeuu' then 'us'
+    when 'usa' then 'us'
+    when 'unitedstates' then 'us'
+    when 'unitedstatesofamerica' then 'us'
+    when 'portugal' then 'pt'
+    when 'prt' then 'pt'
+    when 'argentina' then 'ar'
+    when 'arg' then 'ar'
+    when 'chile' then 'cl'
+    when 'colombia' then 'co'
+    when 'mexico' then 'mx'
+    when 'peru' then 'pe'
+    when 'paraguai' then 'py'
+    when 'paraguay' then 'py'
+    when 'uruguai' then 'uy'
+    when 'uruguay' then 'uy'
+    when 'bolivia' then 'bo'
+    when 'venezuela' then 've'
+    when 'equador' then 'ec'
+    when 'ecuador' then 'ec'
+    when 'espanha' then 'es'
+    when 'espana' then 'es'
+    when 'spain' then 'es'
+    when 'franca' then 'fr'
+    when 'france' then 'fr'
+    when 'alemanha' then 'de'
+    when 'germany' then 'de'
+    when 'deutschland' then 'de'
+    when 'italia' then 'it'
+    when 'italy' then 'it'
+    when 'reinounido' then 'gb'
+    when 'unitedkingdom' then 'gb'
+    when 'greatbritain' then 'gb'
+    when 'inglaterra' then 'gb'
+    when 'england' then 'gb'
+    when 'uk' then 'gb'
+    when 'irlanda' then 'ie'
+    when 'ireland' then 'ie'
+    when 'holanda' then 'nl'
+    when 'paisesbaixos' then 'nl'
+    when 'netherlands' then 'nl'
+    when 'belgica' then 'be'
+    when 'belgium' then 'be'
+    when 'suica' then 'ch'
+    when 'switzerland' then 'ch'
+    when 'canada' then 'ca'
+    when 'japao' then 'jp'
+    when 'japan' then 'jp'
+    when 'china' then 'cn'
+    when 'angola' then 'ao'
+    when 'mocambique' then 'mz'
+    when 'mozambique' then 'mz'
+    when 'caboverde' then 'cv'
+    when 'australia' then 'au'
+    when 'india' then 'in'
+  end
+end;
+revoke all on function tracking.normalize_country(text) from public, anon, authenticated, service_role, looker_reader;
+grant execute on function tracking.normalize_country(text) to authenticated, service_role;

@@ -1,0 +1,35 @@
+create or replace function tracking.process_perfectpay(inbound_pk bigint) returns text []
+language plpgsql
+set search_path = ''
+as $$
+declare
+  b jsonb;
+  c jsonb;
+  name_parts text [];
+  phone text;
+begin
+  select i.body into b from tracking.inbound i where i.id = inbound_pk;
+  c := coalesce(b -> 'customer', '{}'::jsonb);
+  name_parts := pg_catalog.regexp_split_to_array(btrim(coalesce(c ->> 'full_name', '')), '\s+');
+  if coalesce(c ->> 'phone_number', '') <> '' then
+    phone := coalesce(nullif(c ->> 'phone_extension', ''), '') || coalesce(c ->> 'phone_area_code', '')
+             || (c ->> 'phone_number');
+  end if;
+  return tracking.record_sale(
+    inbound_pk, 'perfectpay', b ->> 'code', tracking.perfectpay_status(b),
+    case when b ->> 'sale_amount' ~ '^[0-9]+(\.[0-9]+)?$' then (b ->> 'sale_amount')::numeric end,
+    coalesce(nullif(b ->> 'currency_enum_key', ''),
+             case b ->> 'currency_enum' when '2' then 'USD' when '3' then 'EUR' else 'BRL' end),
+    b -> 'product' ->> 'code', b -> 'product' ->> 'name', b -> 'metadata' ->> 'src',
+    pg_catalog.jsonb_build_object(
+      'em', c ->> 'email', 'ph', phone, 'fn', name_parts [1],
+      'ln', case when pg_catalog.array_length(name_parts, 1) > 1
+                 then name_parts [pg_catalog.array_length(name_parts, 1)] end,
+      'external_id', c ->> 'identification_number', 'db', coalesce(c ->> 'birthday', c ->> 'date_birth'),
+      'ct', c ->> 'city', 'st', c ->> 'state', 'zp', c ->> 'zip_code', 'country', c ->> 'country',
+      'client_ip_address', c ->> 'ip', 'client_user_agent', c ->> 'user_agent'),
+    coalesce(tracking.brt_timestamp(b ->> 'date_approved'), tracking.brt_timestamp(b ->> 'date_created')),
+    (select i.request_id from tracking.inbound i where i.id = inbound_pk));
+end
+$$;
+revoke all on function tracking.process_perfectpay(bigint) from public, anon, authenticated, service_role, looker_reader;

@@ -1,0 +1,115 @@
+-- The one way an event is recorded, whatever its source: build user_data, match it to a visitor
+-- (visitor id, else hashed e-mail, else hashed phone), take the union of what the visitor adds,
+-- dedup on (company, event_id), store, and queue (or skip when Meta would refuse its age).
+create or replace function tracking.record_event(
+    company uuid,
+    inbound_pk bigint,
+    source text,
+    provider_ref text,
+    event_name text,
+    event_time timestamptz,
+    action_source text,
+    event_source_url text,
+    raw_user jsonb,
+    custom_data jsonb,
+    visitor text default null,
+    browser_event_id text default null,
+    request text default null,
+    extra jsonb default '{}'::jsonb,
+    out event_pk bigint,
+    out event_id text,
+    out duplicate boolean,
+    out status text
+)
+language plpgsql
+set search_path = ''
+as $$
+declare
+  now_ts timestamptz := app.now();
+  ud jsonb;
+  v tracking.visitors;
+  mkey text;
+  src_url text := event_source_url;
+  act text := action_source;
+  ev_time timestamptz := least(coalesce(event_time, now_ts), now_ts);
+  dest bigint;
+begin
+  if browser_event_id is null and provider_ref is null then
+    raise exception 'an event needs the provider''s id or the browser''s event_id' using errcode = '22023';
+  end if;
+  event_id := coalesce(browser_event_id, tracking.derive_event_id(company, source, provider_ref, event_name));
+  event_pk := pg_catalog.nextval('tracking.events_id_seq'::regclass);
+
+  -- dedup first: concurrent copies wait on this key, then see the winner's row
+  insert into tracking.event_keys (company_id, event_id, event_pk)
+  values (company, record_event.event_id, record_event.event_pk)
+  on conflict do nothing;
+  if not found then
+    select k.event_pk into event_pk from tracking.event_keys k
+    where k.company_id = company and k.event_id = record_event.event_id;
+    select e.status into status from tracking.events e where e.id = record_event.event_pk;
+    duplicate := true;
+    return;
+  end if;
+  duplicate := false;
+
+  ud := tracking.build_user_data(raw_user, ev_time);
+
+  if visitor is not null then
+    select * into v from tracking.visitors vv where vv.company_id = company and vv.visitor_id = visitor;
+    if found then mkey := 'visitor_id'; end if;
+  end if;
+  if mkey is null and ud ? 'em' then
+    select * into v from tracking.visitors vv where vv.company_id = company and vv.em = ud ->> 'em'
+    order by vv.last_seen_at desc limit 1;
+    if found then mkey := 'em'; end if;
+  end if;
+  if mkey is null and ud ? 'ph' then
+    select * into v from tracking.visitors vv where vv.company_id = company and vv.ph = ud ->> 'ph'
+    order by vv.last_seen_at desc limit 1;
+    if found then mkey := 'ph'; end if;
+  end if;
+  if mkey is not null then
+    -- the event's own values win; the visitor fills the gaps
+    ud := pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+      'em', v.em, 'ph', v.ph, 'external_id', v.external_id, 'fbc', v.fbc, 'fbp', v.fbp,
+      'client_ip_address', v.client_ip_address, 'client_user_agent', v.client_user_agent)) || ud;
+    src_url := coalesce(src_url, v.landing_url);
+  end if;
+
+  -- website events need a user agent and a source URL (meta_capi.md §2); without them a sale is
+  -- reported as system_generated rather than rejected by Meta
+  if act = 'website' and (src_url is null or not ud ? 'client_user_agent') then
+    act := 'system_generated';
+  end if;
+
+  if ev_time < now_ts - interval '7 days' and act <> 'physical_store' then
+    status := 'skipped';
+  else
+    select d.id into dest from delivery.destinations d where d.company_id = company
+    order by d.status = 'active' desc, d.id limit 1;
+    -- without a destination the event waits in 'received' (tracking.queue_waiting_events)
+    status := case when dest is null then 'received' else 'queued' end;
+  end if;
+
+  insert into tracking.events (
+    id, company_id, inbound_id, destination_id, source, provider_ref, event_id, event_name, event_time,
+    action_source, event_source_url, user_data, custom_data, extra, visitor_id, match_key, match_lag,
+    match_quality, request_id, received_at, status, queued_at, skipped_at, skip_reason
+  ) overriding system value values (
+    event_pk, company, inbound_pk, dest, source, provider_ref, record_event.event_id, event_name, ev_time,
+    act, src_url, ud, coalesce(custom_data, '{}'::jsonb), coalesce(extra, '{}'::jsonb),
+    coalesce(v.visitor_id, visitor), mkey,
+    case when mkey is not null then ev_time - v.last_seen_at end,
+    tracking.estimate_match_quality(ud), request, now_ts, status,
+    case when status = 'queued' then now_ts end,
+    case when status = 'skipped' then now_ts end,
+    case when status = 'skipped' then 'event_time_older_than_7_days' end
+  );
+  if status = 'queued' then
+    -- in the same transaction as the state: queued <=> on the dispatch queue
+    perform pgmq.send('dispatch', pg_catalog.jsonb_build_object('event', event_pk, 'destination', dest));
+  end if;
+end
+$$;
+revoke all on function tracking.record_event(uuid,bigint,text,text,text,timestamp with time zone,text,text,jsonb,jsonb,text,text,text,jsonb) from public, anon, authenticated, service_role, looker_reader;

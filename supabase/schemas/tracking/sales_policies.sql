@@ -1,0 +1,5 @@
+-- Row-level security policies on tracking.sales.
+
+drop policy if exists "Members can read their sales" on tracking.sales;
+create policy "Members can read their sales" on tracking.sales
+for select to authenticated using (app.has_company_access(company_id));

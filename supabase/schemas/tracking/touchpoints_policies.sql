@@ -1,0 +1,5 @@
+-- Row-level security policies on tracking.touchpoints.
+
+drop policy if exists "Members can read their touchpoints" on tracking.touchpoints;
+create policy "Members can read their touchpoints" on tracking.touchpoints
+for select to authenticated using (app.has_company_access(company_id));

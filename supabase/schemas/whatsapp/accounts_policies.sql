@@ -1,0 +1,5 @@
+-- Row-level security policies on whatsapp.accounts.
+
+drop policy if exists "Members can read their WhatsApp accounts" on whatsapp.accounts;
+create policy "Members can read their WhatsApp accounts" on whatsapp.accounts
+for select to authenticated using (app.has_company_access(company_id));

@@ -1,0 +1,5 @@
+-- Row-level security policies on whatsapp.contacts.
+
+drop policy if exists "Members can read their WhatsApp contacts" on whatsapp.contacts;
+create policy "Members can read their WhatsApp contacts" on whatsapp.contacts
+for select to authenticated using (app.has_company_access(company_id));

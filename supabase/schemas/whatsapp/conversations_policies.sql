@@ -1,0 +1,5 @@
+-- Row-level security policies on whatsapp.conversations.
+
+drop policy if exists "Members can read their WhatsApp conversations" on whatsapp.conversations;
+create policy "Members can read their WhatsApp conversations" on whatsapp.conversations
+for select to authenticated using (app.has_company_access(company_id));

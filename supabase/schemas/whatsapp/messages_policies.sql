@@ -1,0 +1,5 @@
+-- Row-level security policies on whatsapp.messages.
+
+drop policy if exists "Members can read their WhatsApp messages" on whatsapp.messages;
+create policy "Members can read their WhatsApp messages" on whatsapp.messages
+for select to authenticated using (app.has_company_access(company_id));

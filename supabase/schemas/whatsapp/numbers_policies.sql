@@ -1,0 +1,5 @@
+-- Row-level security policies on whatsapp.numbers.
+
+drop policy if exists "Members can read their WhatsApp numbers" on whatsapp.numbers;
+create policy "Members can read their WhatsApp numbers" on whatsapp.numbers
+for select to authenticated using (app.has_company_access(company_id));

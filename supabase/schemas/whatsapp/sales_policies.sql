@@ -1,0 +1,5 @@
+-- Row-level security policies on whatsapp.sales.
+
+drop policy if exists "Members can read their WhatsApp sales" on whatsapp.sales;
+create policy "Members can read their WhatsApp sales" on whatsapp.sales
+for select to authenticated using (app.has_company_access(company_id));
