@@ -9,6 +9,7 @@ import contextlib
 import json
 import os
 import re
+import signal
 import subprocess
 import tempfile
 import time
@@ -130,12 +131,22 @@ def wait_for(what: str, check, timeout_s: float = 15.0):
 
 
 def stop(browser: subprocess.Popen) -> None:
-    browser.terminate()
+    """Chromium and every process it started (renderers, crash handler): they write into the profile
+    until they exit, so the profile is removed only after the whole process group is gone."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(browser.pid, signal.SIGTERM)
     try:
         browser.wait(10)
     except subprocess.TimeoutExpired:
         browser.kill()
         browser.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(browser.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +154,7 @@ def run(dsn):
     tenant = make_tenant(dsn, pixel_id=PIXEL_ID)
     landing = Landing()
     with serve(create_app(settings_for(dsn)), lifespan="on") as api, serve(landing.app) as site, \
-            tempfile.TemporaryDirectory() as profile, contextlib.ExitStack() as stack:
+            tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile, contextlib.ExitStack() as stack:
         origin = f"http://{LANDING_HOST}:{site.port}"
         with psycopg.connect(dsn, autocommit=True) as conn:
             tenants.allow_origin(conn, tenant.company_id, origin)
@@ -156,7 +167,7 @@ def run(dsn):
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={profile}", "--remote-debugging-port=0",
              f"--host-resolver-rules=MAP {LANDING_HOST} 127.0.0.1", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         stack.callback(stop, browser)
         port_file = Path(profile) / "DevToolsActivePort"
         wait_for("chromium's DevTools port", lambda: port_file.exists() and port_file.read_text().count("\n"),
