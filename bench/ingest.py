@@ -118,24 +118,36 @@ async def open_loop(path: str, rate: float, seconds: float, make_body, connectio
 
 
 async def open_loop_requests(rate: float, seconds: float, make_request, on_answer, connections: int = 32,
-                             port: int = PORT) -> list[float]:
+                             port: int = PORT, offsets: list[float] | None = None,
+                             reconnect_after_s: float = 2.0) -> list[float]:
     """Send at a fixed rate regardless of answers: request i (`make_request(i)` -> path, headers, body)
-    is due at i / rate, on connection i % N (raw HTTP/1.1 keep-alive, so the client costs little CPU);
+    is due at i / rate (or at `offsets[i]` seconds from the start, when given: then rate and seconds are
+    not used), on connection i % N (raw HTTP/1.1 keep-alive, so the client costs little CPU);
     latency is measured from the due time, so a stall is not hidden (no coordinated omission).
-    `on_answer(i, status, body)` sees every answer."""
+    `on_answer(i, status, body)` sees every answer. A connection about to sit idle longer than
+    `reconnect_after_s` (the server's keep-alive timeout would close it) is opened anew when its next
+    request is due, as a sender would."""
     latencies: list[float] = []
     start = time.perf_counter() + 0.2
-    total = int(rate * seconds)
+    total = len(offsets) if offsets is not None else int(rate * seconds)
 
-    async def conn(k: int) -> None:
+    async def open_() -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return reader, writer
+
+    async def conn(k: int) -> None:
+        reader, writer = await open_()
         try:
             for i in range(k, total, connections):
-                due = start + i / rate
+                due = start + (offsets[i] if offsets is not None else i / rate)
                 delay = due - time.perf_counter()
+                if delay > reconnect_after_s:
+                    writer.close()
                 if delay > 0:
                     await asyncio.sleep(delay)
+                if writer.is_closing():
+                    reader, writer = await open_()
                 path, headers, body = make_request(i)
                 fields = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
                 writer.write((f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{fields}"

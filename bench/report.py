@@ -33,7 +33,7 @@ class Row:
 
 def load_figures() -> dict[str, dict]:
     figures = {}
-    for name in ("ingest", "dispatch", "whatsapp", "soak", "faults"):
+    for name in ("ingest", "dispatch", "whatsapp", "latency", "soak", "faults"):
         path = RESULTS / f"{name}.json"
         if path.exists():
             figures[name] = json.loads(path.read_text())
@@ -75,6 +75,14 @@ def rows(f: dict[str, dict]) -> list[Row]:
                        f"naive: {naive_ms:,.0f} ms per event in series (it cannot keep {d['rate']:.0f}/s: "
                        f"capacity {d['naive_events_s']:,.1f}/s)",
                        f"p50 {_p(d['accepted_to_meta_ms'], 50) / naive_ms:.1f}x"))
+    if "latency" in f:
+        lat = f["latency"]
+        target = f"target p95 ≤ {lat['p95_limit_ms']:,.0f} ms, max ≤ {lat['max_limit_ms']:,.0f} ms"
+        for sc in lat["scenarios"]:
+            d = sc["to_meta_ms"]
+            out.append(Row(f"latency: postback -> Meta fake, {sc['name']} ({sc['what']}), p50 / p95 / max",
+                           " / ".join(f"{d[p]:,.0f}" for p in ("p50", "p95", "max")) + " ms", target,
+                           "PASS" if sc["passed"] else "FAIL"))
     if "soak" in f:
         s = f["soak"]
         out.append(Row(f"soak: postback -> Meta fake accepted, {s['rate']:.0f} req/s mixed for "
@@ -94,7 +102,7 @@ def rows(f: dict[str, dict]) -> list[Row]:
 def peak_memory(f: dict[str, dict]) -> dict[str, float]:
     """Peak RSS (MiB) per process over every benchmark of the run."""
     peaks: dict[str, float] = {}
-    for name in ("ingest", "dispatch", "soak"):
+    for name in ("ingest", "dispatch", "latency", "soak"):
         for proc, mib in f.get(name, {}).get("peak_rss_mib", {}).items():
             peaks[proc] = max(peaks.get(proc, 0.0), mib)
     return peaks

@@ -26,6 +26,7 @@ BENCHES = [
                                             "--seconds", "3"]),
     ("whatsapp", ["-m", "bench.whatsapp"], ["--runs", "1", "--duration", "3"]),
     ("monitoring_views", ["-m", "bench.monitoring_views"], ["--events", "20000"]),
+    ("latency", ["-m", "bench.latency"], ["--short"]),
     ("soak", ["-m", "bench.soak"], ["--duration", "30", "--warmup", "10", "--every", "1"]),
 ]
 
@@ -50,7 +51,7 @@ def main() -> int:
     ap.add_argument("--short", action="store_true", help="brief runs, a 30 s soak, no fault suite")
     args = ap.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    for name in ("ingest", "dispatch", "soak", "faults"):  # a stale figure must not reach the table
+    for name in ("ingest", "dispatch", "latency", "soak", "faults"):  # a stale figure must not reach the table
         (RESULTS / f"{name}.json").unlink(missing_ok=True)
     failed = []
     for name, cmd, short in BENCHES:

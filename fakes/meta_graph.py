@@ -746,6 +746,8 @@ class MetaFake:
                           title="Missing Purchase Value Or Currency")
         if value is not None and not value_ok:
             raise invalid(f"(#100) param {where}.custom_data.value must be a number")
+        if value_ok and float(value) < 0:  # "must represent a monetary amount" [inferred: not negative]
+            raise invalid(f"(#100) param {where}.custom_data.value must not be negative")
         if currency is not None and not currency_ok:
             raise invalid(f"(#100) param {where}.custom_data.currency must be a 3-letter ISO 4217 code")
 

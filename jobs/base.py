@@ -6,14 +6,18 @@ visibility timeout) and its handler. A number a setting may override names the S
 
 The loop comes in two forms that share its parts (`QueueLoop`):
 
-- `QueueWorker` (sync): reads a batch, hands it to `handle(conn, messages)`, reads again at once after
-  a full batch, and otherwise sleeps;
+- `QueueWorker` (sync): reads a batch, hands it to `handle(conn, messages)`, and reads again at once
+  after handling any message (more may have come meanwhile, their NOTIFY already received): it sleeps
+  only after a read that found nothing;
 - `AsyncQueueWorker` (asyncio): keeps up to `batch` messages in flight, each one `await handle(message)`
   in a task of its own (the setup worker: its steps wait seconds on providers, side by side).
 
 Both LISTEN for pgmq's insert NOTIFY (`pgmq.q_<queue>.INSERT`) and sleep until woken, or until the
 earliest delayed message (a retry's backoff) becomes visible, never longer than MAX_SLEEP_S: no busy
-polling. A lost connection (restart, failover) is reopened after RECONNECT_PAUSE_S; SIGTERM/SIGINT (or
+polling, and no batching window (a message is read as soon as its NOTIFY arrives, or as soon as the
+batch in hand is done). No wake-up is lost: the sync form takes the notifications already received
+before each read (the read sees their messages), so one that arrives after the read wakes the next
+sleep. A lost connection (restart, failover) is reopened after RECONNECT_PAUSE_S; SIGTERM/SIGINT (or
 `.stop.set()`) stops the loop, and the async form lets the messages in flight finish. Stateless: any
 number can run at once, and pgmq's visibility timeout keeps a message away from the others while one
 worker holds it; the handler deletes or re-times each message it is done with.
@@ -146,9 +150,22 @@ class QueueWorker(QueueLoop):
             listen.execute(self._listen_sql())
             self._started()
             while not self.stop.is_set():
-                if self.run_once(conn) >= self.batch:
-                    continue  # a full batch: more may be waiting
+                # the wake-ups received so far are for messages this read sees (NOTIFY comes after the
+                # commit); taken now, so only one that arrives after the read wakes the sleep below
+                self._take_notifies(listen)
+                if self.run_once(conn):
+                    continue  # handled some: look again before sleeping, more may have come meanwhile
                 self._sleep(listen, self.seconds_until_next(conn))
+
+    @staticmethod
+    def _take_notifies(listen: psycopg.Connection) -> int:
+        """Reads what the server has sent (without waiting) and takes every notification received: none
+        is left to pile up in libpq, nor in the socket while a long batch runs. Returns how many."""
+        listen.pgconn.consume_input()
+        n = 0
+        while listen.pgconn.notifies() is not None:
+            n += 1
+        return n
 
     def _sleep(self, listen: psycopg.Connection, timeout_s: float) -> None:
         deadline = time.monotonic() + timeout_s
@@ -158,10 +175,8 @@ class QueueWorker(QueueLoop):
                 return
             # wake at least once a second to notice .stop
             ready, _, _ = select.select([listen.fileno()], [], [], min(left, 1.0))
-            if ready:
-                listen.pgconn.consume_input()
-                if any(True for _ in iter(listen.pgconn.notifies, None)):
-                    return
+            if ready and self._take_notifies(listen):
+                return
 
 
 class AsyncQueueWorker(QueueLoop):

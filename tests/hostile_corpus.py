@@ -76,7 +76,7 @@ def endpoints(t: Tenant, admin_uid: str) -> list[Endpoint]:
 
     return [
         Endpoint("perfectpay", 1_000_000, perfectpay, lambda: postback(code=f"PP{uid()}"),
-                 format_fields={"token"}),
+                 format_fields={"token", "currency_enum_key"}),
         Endpoint("mercadopago", 1_000_000, mercadopago,
                  lambda: {"id": 1, "type": "payment", "action": "payment.updated", "data": {"id": uid()}}),
         Endpoint("collect", 1_000_000, collect,

@@ -6,23 +6,10 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
-from tests.apiutil import ORIGIN, api_client, make_tenant, postback
+from tests.apiutil import ORIGIN, postback
 
 UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
 FBCLID = "IwAR2F4-dbP0l7Mn1IawQQGCINEz7PYXQvwjNwB_qa2ofrHyiLjcbCRxTDMgk"
-
-
-@pytest.fixture(scope="module")
-def tenant(dsn):
-    return make_tenant(dsn)
-
-
-@pytest.fixture(scope="module")
-def client(dsn):
-    with api_client(dsn) as c:
-        yield c
 
 
 def _collect(client, tenant, origin=ORIGIN, **body):

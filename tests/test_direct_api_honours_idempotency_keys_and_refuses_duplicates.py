@@ -3,21 +3,6 @@ recorded, and CRM business events mapped per company."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.apiutil import api_client, make_tenant
-
-
-@pytest.fixture(scope="module")
-def tenant(dsn):
-    return make_tenant(dsn)
-
-
-@pytest.fixture(scope="module")
-def client(dsn):
-    with api_client(dsn) as c:
-        yield c
-
 
 def _auth(tenant, **extra):
     return {"X-Api-Key": tenant.api_key, **extra}

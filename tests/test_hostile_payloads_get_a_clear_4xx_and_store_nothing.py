@@ -92,7 +92,12 @@ def _assert_error_shape(r, rid: str) -> dict:
 
 
 def _assert_only_rejection(conn, ep: hc.Endpoint, before: dict, rid: str, status: int) -> None:
-    assert _counts(conn) == before
+    kept = conn.execute("select count(*) from tracking.inbound where request_id = %s and status = 'failed'",
+                        (rid,)).fetchone()[0]
+    # a field with a format that will certainly fail is refused, but the raw request is kept for a
+    # replay after the fix (tracking.perfectpay_field_problem): nothing else is stored
+    assert _counts(conn) == {**before, "tracking.inbound": before["tracking.inbound"] + kept}
+    assert kept == 0 or ep.name == "perfectpay"
     rows = conn.execute("select http_status from tracking.rejected_requests where request_id = %s",
                         (rid,)).fetchall()
     assert rows == ([(status,)] if ep.logs_rejections else []), rows

@@ -42,7 +42,7 @@ def test_a_one_line_change_to_a_function_becomes_a_migration_with_that_file_only
 
 
 def test_a_policy_removed_from_its_file_is_dropped_by_the_migration(project):
-    target = project / "schemas" / "app" / "companies_policies.sql"
+    target = project / "schemas" / "app" / "policies" / "companies.sql"
     text = target.read_text()
     block = text[text.index('drop policy if exists "Backoffice admins can update their companies"'):]
     block = block[:block.index("\n\n") + 2]

@@ -13,15 +13,10 @@ from fakes.base import serve
 from fakes.mercadopago import MercadoPagoFake, signed_notification
 from jobs.base import QueueWorker
 from jobs.mercadopago import MercadoPagoFetcher
-from tests.apiutil import api_client, make_tenant, settings_for
+from tests.apiutil import settings_for
 
 SECRET = "mp-webhook-secret"  # as make_tenant stores it (encrypted)
 TOKEN = "APP_USR-test-token"
-
-
-@pytest.fixture(scope="module")
-def tenant(dsn):
-    return make_tenant(dsn)
 
 
 @pytest.fixture(scope="module")
@@ -31,12 +26,6 @@ def fake():
     with serve(mp.app) as handle:
         mp.url = handle.url
         yield mp
-
-
-@pytest.fixture(scope="module")
-def client(dsn):
-    with api_client(dsn) as c:
-        yield c
 
 
 def _notify(client, tenant, payment_id, secret=SECRET, **kw):

@@ -245,6 +245,7 @@ BAD_EVENTS = {
     "purchase text value": (event(custom_data={"value": "ten", "currency": "BRL"}), None),
     "purchase currency 4 letters": (event(custom_data={"value": 10, "currency": "REAL"}), None),
     "purchase bool value": (event(custom_data={"value": True, "currency": "BRL"}), None),
+    "purchase negative value": (event(custom_data={"value": -197.9, "currency": "BRL"}), None),
     "baseline ct+country+st+zp+ge+ua": (event(user_data={k: h(k) for k in ("ct", "country", "st", "zp", "ge")}
                                               | {"client_user_agent": "Mozilla/5.0"}), 2804050),
     "baseline db+ua": (event(user_data={"db": h("19970216"), "client_user_agent": "Mozilla/5.0"}), 2804050),

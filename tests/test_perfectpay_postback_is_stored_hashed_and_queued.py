@@ -8,18 +8,7 @@ import json
 
 import pytest
 
-from tests.apiutil import api_client, make_tenant, postback
-
-
-@pytest.fixture(scope="module")
-def tenant(dsn):
-    return make_tenant(dsn)
-
-
-@pytest.fixture(scope="module")
-def client(dsn):
-    with api_client(dsn) as c:
-        yield c
+from tests.apiutil import postback
 
 
 def _count(conn, sql, *args):

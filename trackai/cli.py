@@ -159,14 +159,17 @@ def status() -> None:
 @app.command()
 def replay(
     inbound: int = typer.Option(None, "--inbound", help="One inbound request id."),
-    company: str = typer.Option(None, "--company", help="Only this company's failed requests."),
+    company: str = typer.Option(None, "--company", help="Only this company's requests."),
+    invalid: bool = typer.Option(False, "--invalid", help="The requests of events Meta would refuse, judged again."),
 ) -> None:
-    """Re-process failed inbound requests after a fix (tracking.replay_inbound / replay_failed)."""
+    """Re-process inbound requests after a fix: the failed ones, or with --invalid those whose events broke a
+    Meta rule (tracking.replay_inbound / replay_failed / replay_invalid)."""
     with psycopg.connect(load().dsn, autocommit=True) as conn:
         if inbound is not None:
             rows = [(inbound, conn.execute("select tracking.replay_inbound(%s)", (inbound,)).fetchone()[0])]
         else:
-            rows = conn.execute("select inbound_id, outcome from tracking.replay_failed(%s)", (company,)).fetchall()
+            which = "replay_invalid" if invalid else "replay_failed"
+            rows = conn.execute(f"select inbound_id, outcome from tracking.{which}(%s)", (company,)).fetchall()
     for inbound_id, outcome in rows:
         typer.echo(f"inbound {inbound_id}: {outcome}")
     typer.echo(f"{len(rows)} replayed")

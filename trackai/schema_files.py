@@ -146,6 +146,8 @@ def fingerprint_name(kind: str, name: str) -> str:
 
 
 def apply(conn: psycopg.Connection, paths: list[Path]) -> None:
+    # as in a generated migration: a body may name a function a later file creates
+    conn.execute("set check_function_bodies = off")
     for path in paths:
         conn.execute(path.read_text(encoding="utf-8"))
 
@@ -198,15 +200,30 @@ def pending_changes(dsn: str, paths: list[Path]) -> tuple[list[Path], list[str]]
             conn.execute(statement)
         before = fingerprint(conn)
         for path in paths:
+            names = [name for kind, name in declared([path]) if kind == "function"]
+            versions = _function_versions(conn, names)
             try:
                 apply(conn, [path])
             except psycopg.Error as exc:
                 raise SchemaError(f"{path.name}: {str(exc).strip().splitlines()[0]}") from None
+            # a signature the file no longer declares is still there, untouched by `create or replace`
+            for ident, xmin in _function_versions(conn, names).items():
+                if versions.get(ident) == xmin:
+                    drops.append(f"drop function {ident};")
+                    conn.execute(drops[-1])
             after = fingerprint(conn)
             if after != before:
                 changed.append(path)
             before = after
     return changed, drops
+
+
+def _function_versions(conn: psycopg.Connection, names: list[str]) -> dict[str, str]:
+    """regprocedure -> row version (xmin) of the functions with these schema.name names."""
+    return dict(conn.execute(
+        "select p.oid::pg_catalog.regprocedure::text, p.xmin::text from pg_catalog.pg_proc p"
+        " join pg_catalog.pg_namespace n on n.oid = p.pronamespace where n.nspname || '.' || p.proname = any(%s)",
+        (names,)).fetchall())
 
 
 def render(name: str, supabase_dir: Path, changed: list[Path], drops: list[str]) -> str:

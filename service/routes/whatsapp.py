@@ -160,7 +160,8 @@ def _api_key_hash(authorization: str | None, x_api_key: str | None) -> str:
                         404: {"description": "No such conversation"},
                         409: {"description": "sale_ref already used with another conversation or value"},
                         422: {"description": "Invalid fields, an event name Meta does not allow for business "
-                                             "messaging, or a conversation that came from no ad"}})
+                                             "messaging, or a conversation that came from no ad, or whose ad "
+                                             "click is older than the company's click window (7 days)"}})
 async def sale(request: Request, authorization: str | None = Header(None), x_api_key: str | None = Header(None),
                x_idempotency_key: str | None = Header(None)) -> Response:
     try:

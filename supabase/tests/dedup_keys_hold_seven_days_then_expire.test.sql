@@ -8,18 +8,18 @@ insert into delivery.destinations (company_id, pixel_id) values (:'co', '1234567
 select tests.freeze_time('2026-11-01 12:00:00+00');
 
 create temp table first_ev as
-select * from tracking.record_event(:'co', null, 'perfectpay', 'PP-1', 'Purchase', app.now(), 'website', null,
-  '{"em": "a@b.com"}'::jsonb, '{}'::jsonb);
+select * from tracking.record_event(:'co', null, 'perfectpay', 'PP-1', 'Purchase', app.now(), 'system_generated',
+  null, '{"em": "a@b.com"}'::jsonb, '{"value": 97, "currency": "BRL"}'::jsonb);
 select is((select duplicate from first_ev), false, 'the first copy is recorded');
 
 select tests.freeze_time('2026-11-07 11:00:00+00');
 select is(
   (select duplicate from tracking.record_event(:'co', null, 'perfectpay', 'PP-1', 'Purchase', app.now(),
-     'website', null, '{}'::jsonb, '{}'::jsonb)),
+     'system_generated', null, '{}'::jsonb, '{}'::jsonb)),
   true, 'a copy six days later is a duplicate');
 select is(
   (select event_pk from tracking.record_event(:'co', null, 'perfectpay', 'PP-1', 'Purchase', app.now(),
-     'website', null, '{}'::jsonb, '{}'::jsonb)),
+     'system_generated', null, '{}'::jsonb, '{}'::jsonb)),
   (select event_pk from first_ev), 'and answers with the first event');
 select is(tracking.expire_event_keys(), 0, 'nothing expires inside the window');
 

@@ -44,12 +44,12 @@ select is((select match_key from tracking.events where id = (select event_pk fro
   'then the hashed phone (country code added)');
 
 create temp table nomatch as select * from tracking.record_event(
-  :'co', null, 'perfectpay', 'S4', 'Purchase', app.now(), 'website', null,
+  :'co', null, 'perfectpay', 'S4', 'Purchase', app.now(), null, null,
   '{"em": "stranger@example.com"}'::jsonb, '{}'::jsonb, 'no-such-visitor');
 select is((select match_key from tracking.events where id = (select event_pk from nomatch)), null,
   'an unknown visitor and buyer match nothing');
-select is((select action_source from tracking.events where id = (select event_pk from nomatch)), 'system_generated',
-  'a sale without UA and URL is not sent as a website event');
+select is((select action_source from tracking.events where id = (select event_pk from nomatch)), 'other',
+  'a checkout whose page and browser are unknown is neither website nor system_generated (action_source_rules)');
 select ok((select match_quality from tracking.events where id = (select event_pk from by_id))
   > (select match_quality from tracking.events where id = (select event_pk from nomatch)),
   'a matched sale has a higher estimated match quality');

@@ -1,7 +1,7 @@
 -- user_data fields are normalised by Meta's written rules (Brazil first) and hashed as SHA-256 hex of
 -- the normalised UTF-8 value; pre-hashed values pass through, garbage becomes NULL, nothing raises.
 begin;
-select plan(146);
+select plan(182);
 
 create temp table normalise_cases (field text, input text, expected text, why text) on commit drop;
 insert into normalise_cases values
@@ -32,6 +32,21 @@ insert into normalise_cases values
   ('ph', '(650)555-1212', '6505551212', 'a US number without +1 gets no country code'),
   ('ph', '(11) 8765-4321', '1187654321', 'a BR number of no valid shape is not given 55'),
   ('ph', 'tel: 11.98765.4321 (cel)', '5511987654321', 'letters and symbols are removed'),
+  -- ph: the country code the source gives is kept; 55 only when none is given and the number is a
+  -- valid Brazilian one (DDD + 9-digit mobile 9... or 8-digit landline 2-5...)
+  ('ph', '+34 911 234 567', '34911234567', 'Spain +34 keeps its code, though 34 is also a DDD'),
+  ('ph', '+34 911234567', '34911234567', 'Spain as Perfect Pay''s phone_extension 34 hands it over'),
+  ('ph', '0034 911 234 567', '34911234567', 'Spain with the international prefix 00 keeps its code'),
+  ('ph', '(34) 91123-4567', '5534911234567', 'DDD 34 without a country code is Brazilian: 55 added'),
+  ('ph', '34911234567', '5534911234567', 'the same digits with no code given are read as Brazilian'),
+  ('ph', '+55 34 91123-4567', '5534911234567', 'DDD 34 with +55 is kept'),
+  ('ph', '+351 21 123 4567', '351211234567', 'a Portuguese landline is kept'),
+  ('ph', '+54 9 11 2345-6789', '5491123456789', 'an Argentine mobile keeps its 9 (E.164 +54 9 <area> <number>)'),
+  ('ph', '5491123456789', '5491123456789', 'an Argentine mobile in digits is kept, 9 included'),
+  ('ph', '+54 341 234-5678', '543412345678', 'an Argentine landline keeps +54'),
+  ('ph', '(54) 99123-4567', '5554991234567', 'DDD 54 without a country code is Brazilian: 55 added'),
+  ('ph', '+51 912 345 678', '51912345678', 'a Peruvian mobile with +51 is not read as DDD 51'),
+  ('ph', '+32 2 123 45 67', '3221234567', 'a Brussels number with +32 is not read as DDD 32'),
   ('ph', '123456', null, 'under 7 digits is rejected'),
   ('ph', '1234567890123456', null, 'over 15 digits (E.164) is rejected'),
   ('ph', '0000000', null, 'only zeros is rejected'),
@@ -107,8 +122,18 @@ insert into normalise_cases values
   -- external_id
   ('external_id', '529.982.247-25', '52998224725', 'a punctuated valid CPF becomes its digits'),
   ('external_id', '52998224725', '52998224725', 'a bare valid CPF stays'),
-  ('external_id', '529.982.247-26', '529.982.247-26', 'an invalid CPF is kept as sent'),
-  ('external_id', '111.111.111-11', '111.111.111-11', 'a repeated-digit CPF is not a CPF'),
+  ('external_id', '529.982.247-26', null, 'a CPF failing its check digits is sent in no field'),
+  ('external_id', '111.111.111-11', null, 'a repeated-digit CPF is no CPF: sent in no field'),
+  ('external_id', '000.000.000-00', null, 'the placeholder CPF is sent in no field'),
+  ('external_id', '00000000000', null, 'the bare placeholder CPF is sent in no field'),
+  ('external_id', '52998224726', '52998224726', 'bare digits failing the CPF check may be another id: kept'),
+  ('external_id', '11.222.333/0001-81', '11222333000181', 'a punctuated valid CNPJ becomes its digits'),
+  ('external_id', '11222333000181', '11222333000181', 'a bare valid CNPJ stays'),
+  ('external_id', '11.222.333/0001-82', null, 'a CNPJ failing its check digits is sent in no field'),
+  ('external_id', '00.000.000/0000-00', null, 'the placeholder CNPJ is sent in no field'),
+  ('external_id', '00000000000000', null, 'the bare placeholder CNPJ is sent in no field'),
+  ('external_id', '12.abc.345/01de-35', '12ABC34501DE35', 'an alphanumeric CNPJ (2026) is checked and uppercased'),
+  ('external_id', '12.ABC.345/01DE-36', null, 'an alphanumeric CNPJ failing its check digits is sent in no field'),
   ('external_id', '  Cus_AbC-123 ', 'Cus_AbC-123', 'other ids are trimmed, case kept'),
   ('external_id', '   ', null, 'blank is NULL'),
   -- pre-hashed, for every field
@@ -129,6 +154,27 @@ select is(tracking.normalize_user_field(field, input), expected,
   format('%s %s: %s', field,
     pg_catalog.regexp_replace(pg_catalog.left(pg_catalog.quote_nullable(input), 40), '[[:cntrl:]]', '?', 'g'), why))
 from normalise_cases;
+
+-- a gateway's CPF / CNPJ field (tracking.tax_id_if_valid): only a real one becomes external_id
+select is(tracking.tax_id_if_valid('52998224725'), '52998224725', 'a valid CPF is kept');
+select is(tracking.tax_id_if_valid(' 529.982.247-25 '), '52998224725', 'a punctuated valid CPF becomes its digits');
+select is(tracking.tax_id_if_valid('52998224726'), null, 'a bare CPF failing its check digits is dropped');
+select is(tracking.tax_id_if_valid('00000000000'), null, 'the placeholder CPF 00000000000 is dropped');
+select is(tracking.tax_id_if_valid('11111111111'), null, 'a repeated-digit CPF is dropped');
+select is(tracking.tax_id_if_valid('11.222.333/0001-81'), '11222333000181', 'a valid CNPJ becomes its digits');
+select is(tracking.tax_id_if_valid('11222333000182'), null, 'a bare CNPJ failing its check digits is dropped');
+select is(tracking.tax_id_if_valid('00000000000000'), null, 'the placeholder CNPJ is dropped');
+select is(tracking.tax_id_if_valid('12abc34501de35'), '12ABC34501DE35', 'a valid alphanumeric CNPJ is uppercased');
+select is(tracking.tax_id_if_valid('AB12345678'), null, 'anything else is dropped');
+select is(tracking.tax_id_if_valid(null), null, 'NULL is NULL');
+select ok(tracking.is_valid_cnpj('11444777000161') and not tracking.is_valid_cnpj('11444777000162')
+          and not tracking.is_valid_cnpj('1144477700016') and not tracking.is_valid_cnpj('11.444.777/0001-61')
+          and not tracking.is_valid_cnpj('11111111111111'),
+  'is_valid_cnpj checks 14 bare characters and both check digits, and refuses one repeated digit');
+select is(
+  tracking.build_user_data('{"external_id": "000.000.000-00", "ph": "+34 911234567"}'::jsonb, '2026-11-28 10:00+00'),
+  pg_catalog.jsonb_build_object('ph', pg_catalog.encode(pg_catalog.sha256('34911234567'::bytea), 'hex')),
+  'build_user_data sends no external_id for a placeholder CPF and keeps a phone''s given country code');
 
 -- the 27 UFs by name
 select is(
@@ -224,7 +270,7 @@ select is_empty(
   $$ select p.oid::regprocedure::text from pg_catalog.pg_proc p
      where p.pronamespace = 'tracking'::regnamespace
        and p.proname in ('normalize_user_field', 'hash_user_field', 'is_valid_fbc', 'is_valid_fbp', 'build_fbc',
-                         'normalize_ip')
+                         'normalize_ip', 'is_valid_cnpj', 'tax_id_if_valid')
        and (p.provolatile <> 'i' or p.proparallel <> 's') $$,
   'the user_data functions are immutable and parallel safe');
 select ok(

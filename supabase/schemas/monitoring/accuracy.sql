@@ -1,8 +1,8 @@
 -- Looker Studio: the accuracy report. Per company and BRT day: gateway sales approved that day,
 -- the Purchase events of gateway sources received that day, how many Meta accepted (status sent:
--- Meta answered 2xx and counted them in events_received), how many are still on their way, skipped
--- or dead (with the reasons), Meta's own events_received for that day's successful requests, and
--- accuracy = accepted / sales.
+-- Meta answered 2xx and counted them in events_received), how many are still on their way, skipped,
+-- dead or invalid (with the reasons), Meta's own events_received for that day's successful requests,
+-- and accuracy = accepted / sales.
 create or replace view monitoring.accuracy with (security_barrier = true) as
 with sales as (
     select
@@ -49,8 +49,9 @@ purchases as (
         (sum(r.n) filter (where r.status in ('received', 'queued', 'retrying')))::bigint as in_flight,
         (sum(r.n) filter (where r.status = 'skipped'))::bigint as skipped,
         (sum(r.n) filter (where r.status = 'dead'))::bigint as dead,
+        (sum(r.n) filter (where r.status = 'invalid'))::bigint as invalid,
         jsonb_object_agg(r.status || ':' || coalesce(r.reason, 'unknown'), r.n)
-            filter (where r.status in ('skipped', 'dead') and r.n > 0) as not_sent_reasons
+            filter (where r.status in ('skipped', 'dead', 'invalid') and r.n > 0) as not_sent_reasons
     from purchase_rows as r
     group by r.day, r.company_id
 ),
@@ -83,7 +84,8 @@ select
     coalesce(p.dead, 0) as dead,
     coalesce(p.not_sent_reasons, '{}'::jsonb) as not_sent_reasons,
     coalesce(m.meta_events_received, 0) as meta_events_received,
-    round(100.0 * coalesce(p.accepted, 0) / nullif(s.sales, 0), 2) as accuracy_pct
+    round(100.0 * coalesce(p.accepted, 0) / nullif(s.sales, 0), 2) as accuracy_pct,
+    coalesce(p.invalid, 0) as invalid
 from sales as s
 full outer join purchases as p on s.day = p.day and s.company_id = p.company_id
 left join meta as m

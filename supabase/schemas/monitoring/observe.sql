@@ -130,6 +130,36 @@ begin
     from tracking.sales s
     left join tracking.events e on e.id = s.purchase_event_pk
     where s.company_id = r.company_id and s.approved_at > as_of - r.time_window and s.approved_at <= as_of - r.settle
+  ) x
+  union all
+  -- events Meta would refuse, held back by the gate (tracking.event_violation), over the window: the
+  -- rule most of them broke and what to fix, in both languages
+  select r.rule_id, 'invalid_events', r.company_id, 'company', x.n, x.n,
+         pg_catalog.jsonb_build_object('invalid_events', x.n, 'window', r.time_window::text, 'top_rule', x.top_rule,
+                                       'field', d.field, 'message_en', d.message_en, 'message_pt', d.message_pt,
+                                       'next_action', d.next_action),
+         null::bigint
+  from monitoring.company_rules('invalid_events') r
+  cross join lateral (
+    select count(*) as n, pg_catalog.mode() within group (order by pg_catalog.split_part(e.last_error, ':', 1)) as top_rule
+    from tracking.events e
+    where e.company_id = r.company_id and e.status = 'invalid'
+      and e.invalid_at > as_of - r.time_window and e.invalid_at <= as_of
+  ) x
+  left join tracking.meta_event_rules mr on mr.code = x.top_rule
+  left join setup.diagnosis_rules d on d.code = mr.diagnosis_code
+  union all
+  -- stored requests that did not become events (processing failed, or a field refused with a 422)
+  select r.rule_id, 'processing_failed', r.company_id, 'company', x.n, x.n,
+         pg_catalog.jsonb_build_object('failed_requests', x.n, 'window', r.time_window::text,
+                                       'last_error', x.last_error, 'replay', 'trackai replay --company <id>'),
+         null::bigint
+  from monitoring.company_rules('processing_failed') r
+  cross join lateral (
+    select count(*) as n, (pg_catalog.array_agg(i.error order by i.failed_at desc))[1] as last_error
+    from tracking.inbound i
+    where i.company_id = r.company_id and i.status = 'failed'
+      and i.failed_at > as_of - r.time_window and i.failed_at <= as_of
   ) x;
 end
 $$;

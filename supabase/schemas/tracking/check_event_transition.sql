@@ -10,7 +10,9 @@ begin
       ('received', 'queued'), ('received', 'skipped'),
       ('queued', 'sent'), ('queued', 'retrying'), ('queued', 'dead'), ('queued', 'skipped'),
       ('retrying', 'queued'), ('retrying', 'retrying'), ('retrying', 'sent'), ('retrying', 'dead'),
-      ('dead', 'queued')) then
+      ('dead', 'queued'),
+      -- an invalid event judged again (a corrected copy, a replay after a fix)
+      ('invalid', 'queued'), ('invalid', 'received'), ('invalid', 'skipped')) then
     raise exception 'event % cannot go from % to %', old.event_id, old.status, new.status
       using errcode = '23514';
   end if;

@@ -7,9 +7,15 @@ revoke all on table tracking.allowed_origins from public, anon, authenticated, s
 grant all on table tracking.allowed_origins to service_role;
 grant insert, select, delete on table tracking.allowed_origins to authenticated;
 
+revoke all on table tracking.action_source_rules from public, anon, authenticated, service_role, looker_reader;
+grant all on table tracking.action_source_rules to service_role;
+
 revoke all on table tracking.api_keys from public, anon, authenticated, service_role, looker_reader;
 grant all on table tracking.api_keys to service_role;
 grant select (id, company_id, name, prefix, created_at, revoked_at) on table tracking.api_keys to authenticated;
+
+revoke all on table tracking.currencies from public, anon, authenticated, service_role, looker_reader;
+grant all on table tracking.currencies to service_role;
 
 revoke all on table tracking.endpoints from public, anon, authenticated, service_role, looker_reader;
 grant all on table tracking.endpoints to service_role;
@@ -22,7 +28,7 @@ grant select on table tracking.event_keys to authenticated;
 revoke all on table tracking.event_mappings from public, anon, authenticated, service_role, looker_reader;
 grant all on table tracking.event_mappings to service_role;
 grant insert, select, delete on table tracking.event_mappings to authenticated;
-grant update (meta_event) on table tracking.event_mappings to authenticated;
+grant update (meta_event, action_source) on table tracking.event_mappings to authenticated;
 
 revoke all on table tracking.events from public, anon, authenticated, service_role, looker_reader;
 grant all on table tracking.events to service_role;
@@ -35,6 +41,9 @@ grant select on table tracking.idempotency_keys to authenticated;
 revoke all on table tracking.inbound from public, anon, authenticated, service_role, looker_reader;
 grant all on table tracking.inbound to service_role;
 grant select on table tracking.inbound to authenticated;
+
+revoke all on table tracking.meta_event_rules from public, anon, authenticated, service_role, looker_reader;
+grant all on table tracking.meta_event_rules to service_role;
 
 revoke all on table tracking.rejected_requests from public, anon, authenticated, service_role, looker_reader;
 grant all on table tracking.rejected_requests to service_role;

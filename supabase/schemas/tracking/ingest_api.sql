@@ -22,6 +22,7 @@ declare
   resp jsonb;
   missing text;
   src text := case when kind = 'crm' then 'crm' else 'api' end;
+  crm_action_source text;
 begin
   if company is null then
     return query select 401, tracking.reject(null, src, request, 401, 'invalid_api_key',
@@ -65,7 +66,7 @@ begin
     ref := b ->> 'order_id';
     missing := case when ref is null then 'order_id' when b ->> 'value' is null then 'value' end;
   elsif kind = 'crm' then
-    select m.meta_event into ev_name from tracking.event_mappings m
+    select m.meta_event, m.action_source into ev_name, crm_action_source from tracking.event_mappings m
     where m.business_event = b ->> 'event' and (m.company_id = company or m.company_id is null)
       and m.deal_status in (coalesce(b -> 'deal' ->> 'status', '*'), '*')
     order by m.company_id nulls last, m.deal_status = '*' limit 1;
@@ -105,7 +106,8 @@ begin
   else
     ev := tracking.record_event(
       company, inbound_pk, src, ref, ev_name, ev_time,
-      coalesce(b ->> 'action_source', case when b ->> 'event_source_url' is not null then 'website' else 'system_generated' end),
+      coalesce(b ->> 'action_source', crm_action_source,
+               case when b ->> 'event_source_url' is not null then 'website' else 'system_generated' end),
       b ->> 'event_source_url', u,
       coalesce(b -> 'custom_data', '{}'::jsonb) || pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
         'value', coalesce(b -> 'value', b -> 'deal' -> 'value'), 'currency',

@@ -2,7 +2,9 @@
 -- while its previous call was under way, and this function judges, stores and queues them with one
 -- statement per table and one commit for the lot (group commit). Each is still acknowledged only after
 -- that commit, and each gets its own answer, exactly as if it had come alone: a single postback is the
--- batch of one (tracking.ingest_perfectpay below).
+-- batch of one (tracking.ingest_perfectpay). A postback with a field that will certainly fail
+-- (tracking.perfectpay_field_problem) is stored raw as 'failed', for a replay after the fix, and answered
+-- 422 naming the field.
 create or replace function tracking.ingest_perfectpay_batch(keys text [], bodies text [], headers jsonb [], requests text [])
 returns table (ord int, http_status int, response jsonb)
 language plpgsql
@@ -20,7 +22,7 @@ begin
   ),
 
   -- the token is compared by its SHA-256 against the stored one (digests leak nothing useful by timing)
-  judged as (
+  checked as (
     select
       i.*,
       e.company_id,
@@ -30,39 +32,52 @@ begin
              or pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(i.b ->> 'token', 'UTF8')), 'hex')
              <> e.token_sha256 then 401
         when coalesce(i.b ->> 'code', '') = '' or i.b ->> 'sale_status_enum' is null then 422
-        else 200
-      end as verdict
+      end as refusal
     from input as i
     left join tracking.endpoints as e
       on e.public_key = i.key and e.kind = 'perfectpay' and e.disabled_at is null
+  ),
+
+  -- an authentic, complete postback with a field that will certainly fail: 422 too, but stored raw
+  judged as (
+    select c.*, coalesce(c.refusal, case when p.problem is not null then 422 end, 200) as verdict, p.problem
+    from checked as c
+    cross join lateral (
+      select case when c.refusal is null then tracking.perfectpay_field_problem(c.b) end as problem
+    ) as p
   ),
 
   -- ids drawn up front so that each answer can name its own stored row
   numbered as (
     select
       j.*,
-      case when j.verdict = 200 then pg_catalog.nextval('tracking.inbound_id_seq'::regclass) end as inbound_pk
+      case when j.verdict = 200 or j.problem is not null
+           then pg_catalog.nextval('tracking.inbound_id_seq'::regclass) end as inbound_pk
     from judged as j
   ),
 
   stored as (
-    insert into tracking.inbound (id, company_id, source, request_id, headers, body, status)
+    insert into tracking.inbound (id, company_id, source, request_id, headers, body, status, failed_at, error)
     overriding system value
     select
       n.inbound_pk, n.company_id, 'perfectpay', n.request, coalesce(n.hdrs, '{}'::jsonb),
-      pg_catalog.jsonb_set(n.b, '{token}', '"[redacted]"'), 'received'
+      pg_catalog.jsonb_set(n.b, '{token}', '"[redacted]"'),
+      case when n.verdict = 200 then 'received' else 'failed' end,
+      case when n.verdict <> 200 then app.now() end,
+      case when n.verdict <> 200 then 'refused (422): ' || (n.problem ->> 'message') end
     from numbered as n
-    where n.verdict = 200
+    where n.inbound_pk is not null
     order by n.ord
-    returning id
+    returning id, status
   ),
 
   -- one ingest message per stored postback, in the same transaction (referenced below so that it runs;
   -- pgmq refuses an empty batch)
   queued as (
-    select case when exists (select from stored) then (
+    select case when exists (select from stored as s where s.status = 'received') then (
       select count(*) from pgmq.send_batch('ingest', (
-        select pg_catalog.array_agg(pg_catalog.jsonb_build_object('inbound', s.id) order by s.id) from stored as s
+        select pg_catalog.array_agg(pg_catalog.jsonb_build_object('inbound', s.id) order by s.id)
+        from stored as s where s.status = 'received'
       ))
     ) end as n
   )
@@ -79,8 +94,12 @@ begin
         'no Perfect Pay webhook has this URL; copy the URL again from your Track AI setup', pg_catalog.length(n.body))
       when 401 then tracking.reject(n.company_id, 'perfectpay', n.request, 401, 'invalid_token',
         'the postback token does not match the Perfect Pay token saved for this company', pg_catalog.length(n.body))
+      else case when n.problem is not null then pg_catalog.jsonb_set(pg_catalog.jsonb_set(
+        tracking.reject(n.company_id, 'perfectpay', n.request, 422, 'invalid_field', n.problem ->> 'message',
+                        pg_catalog.length(n.body)),
+        '{error,field}', n.problem -> 'field'), '{error,inbound_id}', pg_catalog.to_jsonb(n.inbound_pk))
       else tracking.reject(n.company_id, 'perfectpay', n.request, 422, 'missing_fields',
-        'a Perfect Pay postback needs code and sale_status_enum', pg_catalog.length(n.body))
+        'a Perfect Pay postback needs code and sale_status_enum', pg_catalog.length(n.body)) end
     end
   from numbered as n cross join queued
   order by n.ord;

@@ -23,7 +23,13 @@ begin
     coalesce(p -> 'metadata' ->> 'visitor_id', p -> 'metadata' ->> 'src', p ->> 'external_reference'),
     pg_catalog.jsonb_build_object(
       'em', payer ->> 'email', 'ph', phone, 'fn', payer ->> 'first_name', 'ln', payer ->> 'last_name',
-      'external_id', payer -> 'identification' ->> 'number',
+      -- a Brazilian document only when its check digits are right (tracking.tax_id_if_valid); another
+      -- country's document (DNI, CUIT, RUT ...) as sent
+      'external_id', case
+        when pg_catalog.upper(coalesce(btrim(payer -> 'identification' ->> 'type'), '')) in ('', 'CPF', 'CNPJ')
+          then tracking.tax_id_if_valid(payer -> 'identification' ->> 'number')
+        else payer -> 'identification' ->> 'number'
+      end,
       'client_ip_address', p -> 'additional_info' ->> 'ip_address'),
     coalesce((p ->> 'date_approved')::timestamptz, (p ->> 'date_created')::timestamptz),
     (select i.request_id from tracking.inbound i where i.id = inbound_pk));

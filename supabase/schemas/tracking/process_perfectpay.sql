@@ -7,13 +7,19 @@ declare
   c jsonb;
   name_parts text [];
   phone text;
+  calling_code text;
 begin
   select i.body into b from tracking.inbound i where i.id = inbound_pk;
   c := coalesce(b -> 'customer', '{}'::jsonb);
   name_parts := pg_catalog.regexp_split_to_array(btrim(coalesce(c ->> 'full_name', '')), '\s+');
+  -- phone_extension is the country calling code ("55", "34", "351"): the number goes on as
+  -- "+<code> <area code><number>", which tracking.normalize_phone keeps as given; without a code the
+  -- number is Brazilian only when it is a valid Brazilian one (55 is added there, nowhere else)
+  calling_code := pg_catalog.ltrim(
+    pg_catalog.regexp_replace(coalesce(c ->> 'phone_extension', ''), '[^0-9]', '', 'g'), '0');
   if coalesce(c ->> 'phone_number', '') <> '' then
-    phone := coalesce(nullif(c ->> 'phone_extension', ''), '') || coalesce(c ->> 'phone_area_code', '')
-             || (c ->> 'phone_number');
+    phone := case when calling_code ~ '^[1-9][0-9]{0,2}$' then '+' || calling_code || ' ' else '' end
+             || coalesce(c ->> 'phone_area_code', '') || (c ->> 'phone_number');
   end if;
   return tracking.record_sale(
     inbound_pk, 'perfectpay', b ->> 'code', tracking.perfectpay_status(b),
@@ -25,11 +31,15 @@ begin
       'em', c ->> 'email', 'ph', phone, 'fn', name_parts [1],
       'ln', case when pg_catalog.array_length(name_parts, 1) > 1
                  then name_parts [pg_catalog.array_length(name_parts, 1)] end,
-      'external_id', c ->> 'identification_number', 'db', coalesce(c ->> 'birthday', c ->> 'date_birth'),
+      'external_id', tracking.tax_id_if_valid(c ->> 'identification_number'),
+      'db', coalesce(c ->> 'birthday', c ->> 'date_birth'),
       'ct', c ->> 'city', 'st', c ->> 'state', 'zp', c ->> 'zip_code', 'country', c ->> 'country',
       'client_ip_address', c ->> 'ip', 'client_user_agent', c ->> 'user_agent'),
     coalesce(tracking.brt_timestamp(b ->> 'date_approved'), tracking.brt_timestamp(b ->> 'date_created')),
-    (select i.request_id from tracking.inbound i where i.id = inbound_pk));
+    (select i.request_id from tracking.inbound i where i.id = inbound_pk),
+    -- a subscription's charge number (above 1: an automatic renewal)
+    case when b -> 'subscription' ->> 'charges_made' ~ '^[0-9]{1,6}$'
+         then (b -> 'subscription' ->> 'charges_made')::int end);
 end
 $$;
 revoke all on function tracking.process_perfectpay(bigint) from public, anon, authenticated, service_role, looker_reader;

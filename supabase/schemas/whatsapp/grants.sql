@@ -34,8 +34,8 @@ grant select on table whatsapp.sales to authenticated;
 revoke all on table whatsapp.settings from public, anon, authenticated, service_role, looker_reader;
 grant all on table whatsapp.settings to service_role;
 grant select on table whatsapp.settings to authenticated;
-grant insert (company_id, ad_conversation_event) on table whatsapp.settings to authenticated;
-grant update (ad_conversation_event) on table whatsapp.settings to authenticated;
+grant insert (company_id, ad_conversation_event, ctwa_window_days) on table whatsapp.settings to authenticated;
+grant update (ad_conversation_event, ctwa_window_days) on table whatsapp.settings to authenticated;
 
 revoke all on table whatsapp.unrouted from public, anon, authenticated, service_role, looker_reader;
 grant all on table whatsapp.unrouted to service_role;

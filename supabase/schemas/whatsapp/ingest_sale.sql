@@ -2,9 +2,11 @@
 -- business-messaging event (default Purchase) with the conversation's ctwa_clid and WABA id, through
 -- tracking.record_event. event_id = sha256(company : whatsapp : conversation:sale_ref : event name), and
 -- (company, sale_ref, event_name) is unique: the same sale posted twice sends once.
--- Attribution: the conversation's own ad click, else the contact's last-touch click of the past 7 days
--- (Meta's click-through window); without one the sale is refused (422): Meta rejects a
--- business-messaging event that carries no ctwa_clid.
+-- Attribution: the conversation's own ad click, else the contact's last-touch click, either only within
+-- the company's click window (whatsapp.settings.ctwa_window_days, 7 days without a row: Meta attributes
+-- within its attribution windows, so an older ctwa_clid is noise), counted from the click (the time of
+-- the message that carried the referral) to the sale; without one the sale is refused (422): Meta
+-- rejects a business-messaging event that carries no ctwa_clid.
 create or replace function whatsapp.ingest_sale(key_sha256 text, body text, idempotency_key text, request text)
 returns table (http_status int, response jsonb)
 language plpgsql
@@ -22,6 +24,7 @@ declare
   clid text;
   waba text;
   attribution text := 'conversation';
+  window_days int;
   body_hash text;
   existing whatsapp.sales;
   inbound_pk bigint;
@@ -75,30 +78,42 @@ begin
     return;
   end if;
 
-  clid := nullif(conv.ctwa_clid, '');
-  waba := conv.waba_id;
-  if clid is null then
-    select * into ct from whatsapp.contacts k where k.id = conv.contact_id;
-    if nullif(ct.last_touch_ctwa_clid, '') is not null and ct.last_touch_at >= app.now() - interval '7 days' then
-      clid := ct.last_touch_ctwa_clid;
-      attribution := 'contact_last_touch';
-      select c.waba_id into waba from whatsapp.conversations c where c.id = ct.last_touch_conversation_id;
-      waba := coalesce(waba, conv.waba_id);
-    end if;
-  end if;
-  if clid is null then
-    return query select 422, tracking.reject(company, 'whatsapp', request, 422, 'no_ad_referral',
-      'conversation ' || conv.id || ' did not come from a click-to-WhatsApp ad (no ctwa_clid, nor one for this '
-      || 'contact in the last 7 days): Meta rejects business-messaging events without it, so nothing was sent',
-      length(body));
-    return;
-  end if;
-
   body_hash := pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(
     conv.id || ':' || coalesce(amount::text, '') || ':' || cur, 'UTF8')), 'hex');
   select * into existing from whatsapp.sales s
   where s.company_id = company and s.sale_ref = ref and s.event_name = ev_name;
   if existing.id is null then
+    -- a repeat is answered as one below whatever its click's age; a new sale needs a click in the window
+    window_days := coalesce((select s.ctwa_window_days from whatsapp.settings s where s.company_id = company), 7);
+    if conv.referral_at >= app.now() - pg_catalog.make_interval(days => window_days) then
+      clid := nullif(conv.ctwa_clid, '');
+    end if;
+    waba := conv.waba_id;
+    if clid is null then
+      select * into ct from whatsapp.contacts k where k.id = conv.contact_id;
+      if nullif(ct.last_touch_ctwa_clid, '') is not null
+         and ct.last_touch_at >= app.now() - pg_catalog.make_interval(days => window_days) then
+        clid := ct.last_touch_ctwa_clid;
+        attribution := 'contact_last_touch';
+        select c.waba_id into waba from whatsapp.conversations c where c.id = ct.last_touch_conversation_id;
+        waba := coalesce(waba, conv.waba_id);
+      end if;
+    end if;
+    if clid is null then
+      return query select 422, tracking.reject(company, 'whatsapp', request, 422, 'no_ad_referral',
+        'conversation ' || conv.id || case
+          when nullif(conv.ctwa_clid, '') is not null then
+            '''s click-to-WhatsApp ad click (ctwa_clid) was on '
+            || pg_catalog.to_char(conv.referral_at at time zone 'UTC', 'YYYY-MM-DD') || ' UTC, more than '
+            || window_days || case when window_days = 1 then ' day' else ' days' end
+            || ' ago (the company''s click window, whatsapp.settings.ctwa_window_days), and its contact has no '
+            || 'later click within it: Meta attributes only within its attribution window'
+          else ' did not come from a click-to-WhatsApp ad (no ctwa_clid, nor one for this contact in the last '
+            || window_days || case when window_days = 1 then ' day)' else ' days)' end
+        end || '; Meta rejects business-messaging events without a ctwa_clid, so nothing was sent',
+        length(body));
+      return;
+    end if;
     inbound_pk := tracking.store_inbound(company, 'whatsapp', request, '{"endpoint": "sales"}'::jsonb, b);
     ev := tracking.record_event(
       company, inbound_pk, 'whatsapp', conv.id || ':' || ref, ev_name, app.now(), 'business_messaging', null,

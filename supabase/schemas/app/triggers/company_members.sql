@@ -1,0 +1,6 @@
+-- Triggers on app.company_members.
+
+create or replace trigger keep_company_id
+before update of company_id on app.company_members
+for each row
+execute function app.keep_company_id();

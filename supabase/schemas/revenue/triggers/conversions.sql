@@ -1,0 +1,6 @@
+-- Triggers on revenue.conversions.
+
+create or replace trigger keep_company_id
+before update of company_id on revenue.conversions
+for each row
+execute function app.keep_company_id();

@@ -1,0 +1,6 @@
+-- Triggers on tracking.api_keys.
+
+create or replace trigger keep_company_id
+before update of company_id on tracking.api_keys
+for each row
+execute function app.keep_company_id();

@@ -1,0 +1,9 @@
+-- Triggers on whatsapp.settings.
+
+create or replace trigger keep_company_id
+before update of company_id on whatsapp.settings
+for each row
+execute function app.keep_company_id();
+
+create or replace trigger touch_updated_at before update on whatsapp.settings
+for each row execute function app.touch_updated_at();
