@@ -59,6 +59,7 @@ def test_invalid_events_are_counted_in_the_views_and_open_an_alert_naming_the_fi
                                    " and code = 'invalid_events'", (tenant.company_id,)).fetchone()
     assert status == "firing" and details["top_rule"] == "customer_information"
     assert details["field"] == "customer" and details["message_pt"] and details["message_en"]
+    assert "comprador" in details["diagnosis"] and "buyer" in details["diagnosis"]  # what Slack and e-mail show
 
 
 def test_the_gateways_corrected_copy_is_judged_again_and_reaches_meta_once(world, dsn, conn):

@@ -1346,7 +1346,9 @@ begin
   select r.rule_id, 'invalid_events', r.company_id, 'company', x.n, x.n,
          pg_catalog.jsonb_build_object('invalid_events', x.n, 'window', r.time_window::text, 'top_rule', x.top_rule,
                                        'field', d.field, 'message_en', d.message_en, 'message_pt', d.message_pt,
-                                       'next_action', d.next_action),
+                                       'next_action', d.next_action,
+                                       'diagnosis', d.message_pt || ' ' || d.next_action || ' / ' || d.message_en
+                                                    || ' (field: ' || d.field || ')'),
          null::bigint
   from monitoring.company_rules('invalid_events') r
   cross join lateral (
@@ -1361,7 +1363,8 @@ begin
   -- stored requests that did not become events (processing failed, or a field refused with a 422)
   select r.rule_id, 'processing_failed', r.company_id, 'company', x.n, x.n,
          pg_catalog.jsonb_build_object('failed_requests', x.n, 'window', r.time_window::text,
-                                       'last_error', x.last_error, 'replay', 'trackai replay --company <id>'),
+                                       'last_error', x.last_error, 'replay', 'trackai replay --company <id>',
+                                       'diagnosis', 'Last: ' || x.last_error || '. Fix it, then trackai replay.'),
          null::bigint
   from monitoring.company_rules('processing_failed') r
   cross join lateral (
