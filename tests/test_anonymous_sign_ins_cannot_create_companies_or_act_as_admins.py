@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import date
 
 import psycopg
 import pytest
@@ -62,7 +63,8 @@ def test_an_anonymous_admin_cannot_act_as_an_admin_through_the_api(conn, dsn):
         anon = bearer(key.sign(jwks.claims(uid, is_anonymous=True)))
         _forbidden_for_anonymous(client.post("/api/meta/retry-failed", json={}, headers=anon))
         _forbidden_for_anonymous(client.post(
-            f"/api/v1/spend/csv?company_id={company}", content="date,campaign_id,spend\n2026-11-01,c1,10.00\n",
+            f"/api/v1/spend/csv?company_id={company}",
+            content=f"date,campaign_id,spend\n{date.today():%Y-%m-%d},c1,10.00\n",
             headers={**anon, "content-type": "text/csv"}))
         r = client.post("/api/meta/retry-failed", json={}, headers=bearer(key.sign(jwks.claims(uid))))
         assert r.status_code == 200, "the same member, not anonymous, may"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import uuid
+from datetime import UTC, datetime
 
 import httpx
 
@@ -22,7 +23,7 @@ def envelope(event: object = None, *, event_id: str | None = None) -> bytes:
     """One event item, shaped as the Python SDK sends it."""
     event_id = event_id or uuid.uuid4().hex
     payload = json.dumps(event if event is not None else {"event_id": event_id, "message": "hi"}).encode()
-    head = json.dumps({"event_id": event_id, "sent_at": "2026-12-07T10:00:00.000000Z"}).encode()
+    head = json.dumps({"event_id": event_id, "sent_at": f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%S.%fZ}"}).encode()
     item = json.dumps({"type": "event", "content_type": "application/json", "length": len(payload)}).encode()
     return head + b"\n" + item + b"\n" + payload + b"\n"
 

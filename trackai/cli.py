@@ -26,10 +26,13 @@ def _fail(message: str) -> None:
 
 
 @db_app.command("up")
-def db_up(seed: bool = typer.Option(True, help="Load supabase/seed.sql after migrating.")) -> None:
-    """Start the local cluster (unless DATABASE_URL is set), apply migrations and the seed."""
+def db_up(seed: bool = typer.Option(None, "--seed/--no-seed", show_default=False,
+                                    help="Load supabase/seed.sql (demo data) after migrating. Default: locally "
+                                    "yes; with DATABASE_URL no.")) -> None:
+    """Start the local cluster (unless DATABASE_URL is set), apply migrations and, locally, the demo seed."""
+    settings = load()
     try:
-        applied = dbops.up(load(), with_seed=seed)
+        applied = dbops.up(settings, with_seed=settings.is_local if seed is None else seed)
     except (localdb.LocalDbError, migrate.MigrationError) as exc:
         _fail(str(exc))
     typer.echo(f"database ready; applied {len(applied)} migration(s)" + "".join(f"\n  {a}" for a in applied))

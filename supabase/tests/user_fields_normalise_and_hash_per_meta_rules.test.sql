@@ -172,7 +172,7 @@ select ok(tracking.is_valid_cnpj('11444777000161') and not tracking.is_valid_cnp
           and not tracking.is_valid_cnpj('11111111111111'),
   'is_valid_cnpj checks 14 bare characters and both check digits, and refuses one repeated digit');
 select is(
-  tracking.build_user_data('{"external_id": "000.000.000-00", "ph": "+34 911234567"}'::jsonb, '2026-11-28 10:00+00'),
+  tracking.build_user_data('{"external_id": "000.000.000-00", "ph": "+34 911234567"}'::jsonb, app.now()),
   pg_catalog.jsonb_build_object('ph', pg_catalog.encode(pg_catalog.sha256('34911234567'::bytea), 'hex')),
   'build_user_data sends no external_id for a placeholder CPF and keeps a phone''s given country code');
 
