@@ -77,6 +77,12 @@ def ensure_tool(binary: str, package: str) -> str:
     return shutil.which(binary)
 
 
+def postmaster_pid(dsn: str) -> int:
+    """The local cluster's postmaster (the parent of every backend), to watch the database's CPU."""
+    with psycopg.connect(dsn) as conn:
+        return psutil.Process(conn.execute("select pg_backend_pid()").fetchone()[0]).ppid()
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -147,6 +153,16 @@ class RssSampler:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join(5)
+
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds (user + system) used so far by each watched process and its live children."""
+        out = {}
+        for name, proc in self.procs.items():
+            try:
+                out[name] = sum(sum(p.cpu_times()[:2]) for p in [proc, *proc.children(recursive=True)])
+            except psutil.Error:
+                continue
+        return out
 
     def peaks(self) -> dict[str, float]:
         return {name: max(v for _, v in s) for name, s in self.samples.items() if s}

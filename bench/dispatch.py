@@ -51,9 +51,10 @@ lateral tracking.record_event(
 class Fake:
     """The Meta fake in its own process (no GIL shared with the dispatchers or the bench)."""
 
-    def __init__(self, latency_ms: float):
+    def __init__(self, latency_ms: float, pixel: str = PIXEL, token: str = TOKEN):
+        self.pixel = pixel
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "fakes.meta_graph", "--port", "0", "--pixel", f"{PIXEL}:{TOKEN}"],
+            [sys.executable, "-m", "fakes.meta_graph", "--port", "0", "--pixel", f"{pixel}:{token}"],
             cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         line = self.proc.stdout.readline()
         self.url = line.strip().rsplit(" ", 1)[-1]
@@ -66,7 +67,7 @@ class Fake:
         self.http.post("/_fake/faults", json={"latency_ms": self.latency_ms})
 
     def accepted(self) -> list[dict]:
-        return self.http.get("/_fake/events", params={"pixel_id": PIXEL}).json()["events"]
+        return self.http.get("/_fake/events", params={"pixel_id": self.pixel}).json()["events"]
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGTERM)

@@ -1,14 +1,19 @@
-"""Ingest benchmark (issue 3): Perfect Pay postbacks over HTTP against the physical limit here.
+"""Ingest benchmark, end to end (issues 3 and 16): Perfect Pay postbacks over HTTP to events at Meta,
+against the physical limit here.
 
-    .venv/bin/python -m bench.ingest [--duration 60] [--workers 2] [--connections 32]
+    .venv/bin/python -m bench.ingest [--duration 60] [--workers 2] [--connections 16] [--ingesters 1]
+                                     [--dispatchers 1] [--meta-latency-ms 50]
 
-Prints, from one run on this machine:
+The API, the ingest worker(s) and the dispatcher(s) run together, delivering to the strict Meta fake (its own
+process, answering in --meta-latency-ms). Every sale is new and dated now. Prints, from one run:
 - the physical limit: a bare INSERT of the same body into a jsonb table (pgbench, same connection count);
-- sustained ingest throughput (wrk, unique sales, `--duration` seconds) and the ratio to the limit;
+- over a sustained wrk run (`--duration` s): postbacks acknowledged/s, processed/s and delivered/s while
+  it ran, the end-to-end rate (stored postbacks over first request -> last event at Meta), and how long
+  the backlog took to reach Meta after the load stopped; each rate also as a ratio of the limit;
 - acknowledgement latency p50/p95/p99 at 300 postbacks/s offered (open loop, latency from the scheduled
-  send time, so a stall is not hidden);
+  send time, so a stall is not hidden), with processing and delivery running;
 - the dedup check under that load: p99 of the SQL answer to a duplicate postback;
-- that nothing acknowledged was lost (inbound rows == 200s).
+- peak RSS of the API and the workers; that nothing acknowledged was lost (inbound rows >= 200s).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import asyncio
 import json
 import os
 import re
+import resource
 import socket
 import subprocess
 import tempfile
@@ -32,16 +38,20 @@ from bench.common import (
     RssSampler,
     ensure_tool,
     percentile,
+    postmaster_pid,
     scratch_db,
     start_api,
     start_workers,
     write_figures,
     write_result,
 )
-from core.settings import load
+from bench.dispatch import Fake, start_dispatchers
+from bench.dispatch import stop as stop_procs
+from core.settings import load, local_admin_dsn
 from tests.apiutil import make_tenant, postback
 
 PORT = 8765
+TENANT_TOKEN = "EAAtesttoken"  # the destination token tests.apiutil.make_tenant saves
 
 
 def bare_insert_limit(dsn: str, body: str, clients: int, seconds: int) -> float:
@@ -193,15 +203,48 @@ def dedup_probe(dsn: str, key: str, body: str, stop: threading.Event, out: list[
             time.sleep(0.02)
 
 
-def wait_ingested(dsn: str, timeout_s: float = 600) -> float:
-    """Seconds until the ingest queue is empty (every stored postback processed)."""
-    started = time.monotonic()
+def statements_reset(admin_dsn: str) -> None:
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute("create extension if not exists pg_stat_statements with schema extensions")
+        conn.execute("select extensions.pg_stat_statements_reset()")
+
+
+def top_statements(admin_dsn: str, n: int) -> list[tuple[int, float, str]]:
+    """(calls, total ms, statement) of this database's top statements by time since the reset."""
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        return conn.execute(
+            "select calls, total_exec_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 90)"
+            " from extensions.pg_stat_statements where dbid = (select oid from pg_database"
+            " where datname = current_database()) order by total_exec_time desc limit %s", (n,)).fetchall()
+
+
+def progress(dsn: str, prefix: str) -> tuple[int, int, float | None]:
+    """Of the sales whose code starts with `prefix`: events recorded (postbacks processed), events
+    delivered to Meta, and the time (epoch s) of the last delivery."""
     with psycopg.connect(dsn, autocommit=True) as conn:
-        while conn.execute("select exists (select 1 from pgmq.q_ingest)").fetchone()[0]:
-            if time.monotonic() - started > timeout_s:
-                raise SystemExit(f"the ingest worker did not catch up within {timeout_s} s after the load")
-            time.sleep(0.2)
-    return time.monotonic() - started
+        processed, delivered, last = conn.execute(
+            "select count(*), count(*) filter (where status = 'sent'), extract(epoch from max(sent_at))"
+            " from tracking.events where source = 'perfectpay' and provider_ref like %s", (prefix + "%",)).fetchone()
+    return processed, delivered, float(last) if last is not None else None
+
+
+def stored(dsn: str, prefix: str) -> int:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        return conn.execute("select count(*) from tracking.inbound where body->>'code' like %s",
+                            (prefix + "%",)).fetchone()[0]
+
+
+def wait_delivered(dsn: str, prefix: str, expected: int, timeout_s: float = 900) -> tuple[int, int, float]:
+    """Polls until every one of `expected` stored postbacks is an event at Meta; (processed, delivered,
+    time of the last delivery)."""
+    started = time.monotonic()
+    while True:
+        processed, delivered, last = progress(dsn, prefix)
+        if delivered >= expected:
+            return processed, delivered, last
+        if time.monotonic() - started > timeout_s:
+            raise SystemExit(f"only {delivered} of {expected} postbacks reached Meta {timeout_s:.0f} s after the load")
+        time.sleep(0.2)
 
 
 def main() -> None:
@@ -209,31 +252,41 @@ def main() -> None:
     ap.add_argument("--duration", type=int, default=60)
     ap.add_argument("--latency-seconds", type=int, default=20)
     ap.add_argument("--rate", type=float, default=300)
-    ap.add_argument("--connections", type=int, default=32)
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--workers", type=int, default=2, help="API processes")
+    ap.add_argument("--ingesters", type=int, default=1)
+    ap.add_argument("--dispatchers", type=int, default=1)
+    ap.add_argument("--meta-latency-ms", type=float, default=50)
     args = ap.parse_args()
 
     dsn = scratch_db("bench_ingest")
     tenant = make_tenant(dsn)
+    fake = Fake(args.meta_latency_ms, tenant.pixel_id, TENANT_TOKEN)
     path = f"/webhooks/perfectpay/{tenant.perfectpay_key}"
     run_id = uuid.uuid4().hex[:6]
     sample = json.dumps(postback(code="PPCPMTB5H3745O"))
-    # a printf template for wrk's Lua: every request is a new sale (thread id, request number)
+    # a printf template for wrk's Lua: every request is a new sale (thread id, request number), dated now
     template = json.dumps(postback(code="__CODE__")).replace("%", "%%").replace("__CODE__", f"B{run_id}-%d-%d")
 
     # the machine is shared: the limit is measured before and after the HTTP runs, and the higher counts
-    limit_before = bare_insert_limit(dsn, sample, args.connections, 10)
-    bare_lat = [x * 1000 for x in bare_insert_latency(dsn, sample, args.rate, min(10, args.latency_seconds))]
+    # the bare table is the superuser's: `postgres` may not create tables in public, as on hosted Supabase
+    raw_dsn = local_admin_dsn("bench_ingest")
+    limit_before = bare_insert_limit(raw_dsn, sample, args.connections, 10)
+    bare_lat = [x * 1000 for x in bare_insert_latency(raw_dsn, sample, args.rate, min(10, args.latency_seconds))]
     api = start_api(dsn, PORT, args.workers)
+    key = load().secret_key
     with RssSampler(0.5) as memory:
         memory.watch("api", api.pid)
-        # postbacks are answered once stored; this worker processes them meanwhile (and after)
-        ingesters = start_workers("ingest", dsn, load().secret_key, 1, memory)
+        memory.watch("postgres", postmaster_pid(dsn))
+        # postbacks are answered once stored; the workers process and deliver them meanwhile (and after)
+        workers = start_workers("ingest", dsn, key, args.ingesters, memory)
+        workers += start_dispatchers(dsn, fake.url, key, args.dispatchers, memory)
         try:
-            # warm-up, and its backlog processed (the latency run measures the steady state at its rate);
-            # the latency run at the offered rate (with the dedup probe); then the sustained run
-            wrk_throughput(path, template.replace(f"B{run_id}", f"W{run_id}"), args.connections, 5)
-            wait_ingested(dsn)
+            # warm-up, delivered; the latency run at the offered rate (with the dedup probe), delivered;
+            # then the sustained run, timed from its first request to its last event at Meta
+            warm = f"W{run_id}"
+            wrk_throughput(path, template.replace(f"B{run_id}", warm), args.connections, 5)
+            wait_delivered(dsn, warm, stored(dsn, warm))
             probe_body = json.dumps(postback(code=f"DUP-{run_id}"))
             httpx.post(f"http://127.0.0.1:{PORT}{path}", content=probe_body,
                        headers={"content-type": "application/json"})
@@ -245,41 +298,58 @@ def main() -> None:
                                         lambda i: postback(code=f"L{run_id}-{i}")))
             stop.set()
             t.join()
+            wait_delivered(dsn, f"L{run_id}", stored(dsn, f"L{run_id}"))
+            prefix = f"B{run_id}"
+            memory.watch("meta fake", fake.proc.pid)
+            statements_reset(raw_dsn)
+            cpu_before, wrk_before = memory.cpu(), resource.getrusage(resource.RUSAGE_CHILDREN)
+            first_request = time.time()
             thr = wrk_throughput(path, template, args.connections, args.duration)
-            drain_s = wait_ingested(dsn)
+            load_stopped = time.time()
+            processed_in_load, delivered_in_load, _ = progress(dsn, prefix)
+            cpu_after, wrk_after = memory.cpu(), resource.getrusage(resource.RUSAGE_CHILDREN)
+            statements = top_statements(raw_dsn, 12)
+            n_stored = stored(dsn, prefix)
+            _, delivered, last_delivery = wait_delivered(dsn, prefix, n_stored)
         finally:
-            for p in ingesters:
-                p.terminate()
-                p.wait(10)
+            stop_procs(workers)
             os.killpg(api.pid, 15)
             api.wait(10)
-    limit_after = bare_insert_limit(dsn, sample, args.connections, 10)
+            fake.stop()
+    limit_after = bare_insert_limit(raw_dsn, sample, args.connections, 10)
     limit = max(limit_before, limit_after)
 
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        stored = conn.execute("select count(*) from tracking.inbound where body->>'code' like %s",
-                              (f"B{run_id}-%",)).fetchone()[0]
-        events = conn.execute("select count(*) from tracking.events where provider_ref like %s",
-                              (f"B{run_id}-%",)).fetchone()[0]
     acked = thr["requests"] - thr["non2xx"]
+    load_s = load_stopped - first_request
+    e2e = n_stored / (last_delivery - first_request)
+    drain_s = max(0.0, last_delivery - load_stopped)
     ms = [x * 1000 for x in lat]
     dd = [x * 1000 for x in probe]
     dc = [x * 1000 for x in check]
     dcc = [x * 1000 for x in committed]
+    wrk_cpu = wrk_after.ru_utime + wrk_after.ru_stime - wrk_before.ru_utime - wrk_before.ru_stime
+
+    def rate(n: float) -> str:
+        return f"{n:,.0f} /s ({n / limit:.2f}x)"
+
     rows = [
         (f"physical limit: bare INSERT of the same body (pgbench, {args.connections} clients, 10 s, "
          "before / after the HTTP runs; the higher counts)", f"{limit_before:,.0f} / {limit_after:,.0f} rows/s"),
-        (f"ingest: Perfect Pay postbacks over HTTP, sustained {args.duration} s (wrk, {args.connections} conns)",
-         f"{thr['rps']:,.0f} /s"),
-        ("ingest / physical limit", f"{thr['rps'] / limit:.2f}"),
-        ("original roadmap target: 1,000 leads per minute (16.7/s): margin", f"{thr['rps'] / (1000 / 60):,.0f}x"),
-        ("acknowledged (200) / stored inbound rows / events recorded by the ingest worker",
-         f"{acked:,} / {stored:,} / {events:,}"),
-        ("ingest worker: backlog left when the load stopped, processed in", f"{drain_s:.1f} s"),
-        ("ingest worker: events processed per second, load start to empty queue",
-         f"{events / (args.duration + drain_s):,.0f} /s"),
-        (f"ack latency at {args.rate:.0f}/s offered, open loop ({len(ms):,} requests) p50 / p95 / p99",
+        (f"acknowledged: Perfect Pay postbacks over HTTP, sustained {args.duration} s (wrk, {args.connections} conns,"
+         f" {args.workers} API processes)", rate(thr["rps"])),
+        (f"processed while the load ran ({args.ingesters} ingest worker)",
+         rate(processed_in_load / load_s)),
+        (f"delivered to the Meta fake while the load ran ({args.dispatchers} dispatcher, Meta answering in "
+         f"{args.meta_latency_ms:.0f} ms)", rate(delivered_in_load / load_s)),
+        ("end to end: stored postbacks / (first request -> last event at Meta)", rate(e2e)),
+        ("backlog after the load stopped: delivered within", f"{drain_s:.1f} s"),
+        ("acknowledged (200) / stored inbound rows / events delivered", f"{acked:,} / {n_stored:,} / {delivered:,}"),
+        ("original roadmap target: 1,000 leads per minute (16.7/s): end-to-end margin", f"{e2e / (1000 / 60):,.0f}x"),
+        (f"ack latency at {args.rate:.0f}/s offered, open loop, processing and delivery running ({len(ms):,} requests)"
+         " p50 / p95 / p99",
          f"{percentile(ms, 50):.1f} / {percentile(ms, 95):.1f} / {percentile(ms, 99):.1f} ms"),
+        ("the bare INSERT of the same body at that rate, one connection, p50 / p95 / p99",
+         f"{percentile(bare_lat, 50):.1f} / {percentile(bare_lat, 95):.1f} / {percentile(bare_lat, 99):.1f} ms"),
         (f"dedup check under that load (the conflicting event_keys insert, in a transaction, {len(dc)} probes)"
          " p50 / p99",
          f"{percentile(dc, 50):.2f} / {percentile(dc, 99):.2f} ms"),
@@ -288,10 +358,16 @@ def main() -> None:
         (f"a whole duplicate postback under that load (stored, queued, answered, committed; {len(dd)} probes)"
          " p50 / p99",
          f"{percentile(dd, 50):.2f} / {percentile(dd, 99):.2f} ms"),
+        ("CPU per acknowledged postback while the load ran, by process group (2 cores = 2 s per s)",
+         ", ".join(f"{k} {(cpu_after[k] - cpu_before.get(k, 0)) / acked * 1000:.2f} ms" for k in cpu_after)
+         + f", wrk {wrk_cpu / acked * 1000:.2f} ms"),
+        ("peak RSS (MiB)", ", ".join(f"{k} {v:.0f}" for k, v in memory.peaks().items() if k != "postgres")),
     ]
-    report = (f"## Ingest (bench/ingest.py, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "
-              f"API workers={args.workers})\n\n| figure | value |\n|---|---|\n"
-              + "".join(f"| {k} | {v} |\n" for k, v in rows))
+    report = (f"## Ingest, end to end (bench/ingest.py, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores)"
+              "\n\n| figure | value |\n|---|---|\n" + "".join(f"| {k} | {v} |\n" for k, v in rows))
+    report += ("\nWhere the database's time went while the load ran (pg_stat_statements, top-level statements, "
+               "ms per acknowledged postback):\n\n| statement | calls | ms |\n|---|---|---|\n"
+               + "".join(f"| `{q.replace('|', '/')}` | {c:,} | {t / acked:.3f} |\n" for c, t, q in statements))
     print(report)
     print(f"written to {write_result('ingest', report)}")
     write_figures("ingest", {
@@ -299,10 +375,11 @@ def main() -> None:
         "rate": args.rate, "ack_ms": {p: percentile(ms, p) for p in (50, 95, 99)},
         "bare_insert_ms": {p: percentile(bare_lat, p) for p in (50, 95, 99)},
         "peak_rss_mib": memory.peaks(), "api_workers": args.workers, "drain_s": drain_s,
-        "processed_rps": events / (args.duration + drain_s)})
+        "processed_rps": processed_in_load / load_s, "delivered_rps": delivered_in_load / load_s,
+        "end_to_end_rps": e2e})
     # requests still in flight when wrk stopped are stored but not counted by it: stored >= acked
-    if stored < acked:
-        raise SystemExit(f"LOST: {acked} acknowledged but only {stored} stored")
+    if n_stored < acked:
+        raise SystemExit(f"LOST: {acked} acknowledged but only {n_stored} stored")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ import psycopg
 
 from bench.common import median, percentile, scratch_db, start_api, write_result
 from bench.ingest import bare_insert_limit
+from core.settings import local_admin_dsn
 from fakes import whatsapp as wa
 from tests.apiutil import connect_whatsapp, make_tenant
 
@@ -124,7 +125,7 @@ def main() -> None:
     try:
         asyncio.run(closed_loop(Load("warm", plain, ctwa), args.connections, 3))  # warm-up
         for i in range(args.runs):
-            baselines.append(bare_insert_limit(dsn, sample, args.connections, 10))
+            baselines.append(bare_insert_limit(local_admin_dsn("bench_whatsapp"), sample, args.connections, 10))
             result = asyncio.run(closed_loop(Load(f"r{i}{uuid.uuid4().hex[:4]}", plain, ctwa), args.connections,
                                              args.duration))
             print(f"run {i + 1}: {result['accepted_per_s']:,.0f} messages/s accepted"

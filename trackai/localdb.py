@@ -42,7 +42,8 @@ REQUIRED = {
 SERVER_SETTINGS = {
     "port": str(LOCAL_PORT),
     "listen_addresses": "'127.0.0.1'",
-    "shared_preload_libraries": "'pg_cron'",
+    # pg_stat_statements: where each millisecond goes (bench/processing.py), as on hosted Supabase
+    "shared_preload_libraries": "'pg_cron,pg_stat_statements'",
     "cron.database_name": f"'{LOCAL_DB}'",
     "cron.use_background_workers": "on",
     "max_worker_processes": "32",
@@ -159,13 +160,22 @@ def _init_cluster(pgdata: Path) -> None:
          "--locale=C.UTF-8"],
         check=True, capture_output=True,
     )
-    conf = "\n".join(f"{k} = {v}" for k, v in SERVER_SETTINGS.items())
-    conf += f"\nunix_socket_directories = '{pgdata.parent}'\n"
-    (pgdata / "trackai.conf").write_text(conf)
     with (pgdata / "postgresql.conf").open("a") as f:
         f.write("\ninclude 'trackai.conf'\n")
+
+
+def _write_settings(pgdata: Path) -> bool:
+    """Our server settings, rewritten on every `up` so that a cluster made earlier gets new ones;
+    True when they changed (a running server must restart for them)."""
+    conf = "\n".join(f"{k} = {v}" for k, v in SERVER_SETTINGS.items())
+    conf += f"\nunix_socket_directories = '{pgdata.parent}'\n"
+    path = pgdata / "trackai.conf"
+    if path.exists() and path.read_text() == conf:
+        return False
+    path.write_text(conf)
     if os.geteuid() == 0:
-        shutil.chown(pgdata / "trackai.conf", "postgres", "postgres")
+        shutil.chown(path, "postgres", "postgres")
+    return True
 
 
 def wait_ready(dsn: str, timeout_s: float = 30.0) -> None:
@@ -189,6 +199,8 @@ def up(settings: Settings) -> Path:
     pgdata = data_dir(settings)
     if not (pgdata / "PG_VERSION").exists():
         _init_cluster(pgdata)
+    if _write_settings(pgdata) and _is_running(pgdata):
+        down(settings)
     if not _is_running(pgdata):
         log = pgdata.parent / "postgres.log"
         if os.geteuid() == 0 and not log.exists():

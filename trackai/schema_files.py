@@ -193,9 +193,11 @@ def pending_changes(dsn: str, paths: list[Path]) -> tuple[list[Path], list[str]]
     changed = []
     with psycopg.connect(dsn, autocommit=True) as conn:
         before = fingerprint(conn)
-        drops = [_drop(kind, name) for kind, name in before
-                 if kind in ("function", "view", "policy", "trigger")
-                 and (kind, fingerprint_name(kind, name)) not in claimed]
+        # triggers and policies before the functions they call
+        order = ("trigger", "policy", "view", "function")
+        drops = [_drop(kind, name) for kind, name in sorted(before, key=lambda row: order.index(row[0])
+                                                             if row[0] in order else len(order))
+                 if kind in order and (kind, fingerprint_name(kind, name)) not in claimed]
         for statement in drops:  # first, as in the migration: a file may re-create the name differently
             conn.execute(statement)
         before = fingerprint(conn)

@@ -1,4 +1,4 @@
--- The gate before the dispatch queue (tracking.event_violation over tracking.meta_event_rules): an event
+-- The gate before the dispatch queue (tracking.event_violations over tracking.meta_event_rules): an event
 -- Meta would refuse is stored 'invalid' with the rule it broke, never queued; a corrected copy is judged
 -- again and goes out; a gateway sale's action_source follows tracking.action_source_rules; and the lead's
 -- setup session gets the rule's diagnosis.

@@ -132,7 +132,7 @@ begin
     where s.company_id = r.company_id and s.approved_at > as_of - r.time_window and s.approved_at <= as_of - r.settle
   ) x
   union all
-  -- events Meta would refuse, held back by the gate (tracking.event_violation), over the window: the
+  -- events Meta would refuse, held back by the gate (tracking.event_violations), over the window: the
   -- rule most of them broke and what to fix, in both languages
   select r.rule_id, 'invalid_events', r.company_id, 'company', x.n, x.n,
          pg_catalog.jsonb_build_object('invalid_events', x.n, 'window', r.time_window::text, 'top_rule', x.top_rule,

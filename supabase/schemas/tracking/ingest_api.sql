@@ -99,7 +99,7 @@ begin
 
   inbound_pk := tracking.store_inbound(company, src, request, '{}'::jsonb, b);
   if ev_name is null then
-    perform tracking.mark_inbound(inbound_pk, true, null, array['no_meta_event_mapped']);
+    perform tracking.mark_inbound(array[inbound_pk], true, null, array['no_meta_event_mapped']);
     status_code := 202;
     resp := pg_catalog.jsonb_build_object('status', 'accepted', 'meta_event', null,
                                           'note', 'no Meta event is mapped to this business event');

@@ -26,7 +26,7 @@ begin
   if coalesce(b ->> 'type', b ->> 'topic', 'payment') = 'payment' then
     perform pgmq.send('mercadopago', pg_catalog.jsonb_build_object('inbound', inbound_pk));
   else
-    perform tracking.mark_inbound(inbound_pk, true, null, array['not_a_payment']);
+    perform tracking.mark_inbound(array[inbound_pk], true, null, array['not_a_payment']);
   end if;
   return query select 200, pg_catalog.jsonb_build_object('status', 'accepted', 'inbound_id', inbound_pk);
 end

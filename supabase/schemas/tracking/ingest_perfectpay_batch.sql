@@ -44,6 +44,7 @@ begin
     from checked as c
     cross join lateral (
       select case when c.refusal is null then tracking.perfectpay_field_problem(c.b) end as problem
+      offset 0  -- kept a subquery: pulled up, the check would run once per reference
     ) as p
   ),
 

@@ -1,28 +1,26 @@
--- Run a source's processing inside a subtransaction: failure keeps the inbound row, marked failed.
+-- One stored gateway request, processed in a subtransaction: a failure keeps the row, marked failed
+-- with the error (replayable). `payment`: what the Mercado Pago worker fetched for its notification.
 create or replace function tracking.process_inbound(inbound_pk bigint, payment jsonb default null) returns text
 language plpgsql
 set search_path = ''
 as $$
 declare
-  src text;
-  was text;
+  i tracking.inbound;
   flags text [];
 begin
-  select i.source, i.status into src, was from tracking.inbound i where i.id = inbound_pk for update;
+  select * into i from tracking.inbound as x where x.id = inbound_pk for update;
   begin
-    flags := case src
-      when 'perfectpay' then tracking.process_perfectpay(inbound_pk)
-      when 'mercadopago' then tracking.process_mercadopago(inbound_pk, payment)
-    end;
-    if flags is null then
-      raise exception 'source % has no processor', src;
+    if payment is not null then
+      update tracking.inbound as x set body = x.body || pg_catalog.jsonb_build_object('payment', payment)
+      where x.id = inbound_pk;
     end if;
-    if was <> 'processed' or flags <> '{}' then
-      perform tracking.mark_inbound(inbound_pk, true, null, flags);
+    select r.flags into flags from tracking.record_sales(array[tracking.sale_of(i, payment)]) as r;
+    if i.status <> 'processed' or flags <> '{}' then
+      perform tracking.mark_inbound(array[inbound_pk], true, null, flags);
     end if;
     return 'processed';
   exception when others then
-    perform tracking.mark_inbound(inbound_pk, false, sqlstate || ': ' || sqlerrm);
+    perform tracking.mark_inbound(array[inbound_pk], false, sqlstate || ': ' || sqlerrm);
     return 'failed';
   end;
 end

@@ -11,11 +11,11 @@ declare
 begin
   flags := whatsapp.process_payload(company, inbound_pk, payload, request);
   if prior_status <> 'processed' or flags <> '{}' then
-    perform tracking.mark_inbound(inbound_pk, true, null, flags);
+    perform tracking.mark_inbound(array[inbound_pk], true, null, flags);
   end if;
   return 'processed';
 exception when others then
-  perform tracking.mark_inbound(inbound_pk, false, sqlstate || ': ' || sqlerrm);
+  perform tracking.mark_inbound(array[inbound_pk], false, sqlstate || ': ' || sqlerrm);
   return 'failed';
 end
 $$;

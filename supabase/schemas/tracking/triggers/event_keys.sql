@@ -4,6 +4,3 @@ create or replace trigger keep_company_id
 before update of company_id on tracking.event_keys
 for each row
 execute function app.keep_company_id();
-
-create or replace trigger note_duplicate before insert on tracking.event_keys
-for each row execute function monitoring.note_duplicate();

@@ -12,7 +12,8 @@ referencing new table as new_events
 for each statement execute function monitoring.count_new_events();
 
 create or replace trigger evaluate_conversions after insert on tracking.events
-for each row execute function revenue.evaluate_conversions();
+referencing new table as new_events
+for each statement execute function revenue.evaluate_conversions();
 
 create or replace trigger events_activate_setup after update of status on tracking.events
 for each row when (new.status = 'sent' and old.status is distinct from 'sent')

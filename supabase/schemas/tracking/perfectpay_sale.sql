@@ -1,28 +1,26 @@
-create or replace function tracking.process_perfectpay(inbound_pk bigint) returns text []
-language plpgsql
+-- Perfect Pay's adapter: a stored postback (gateways.md §1) as the common sale shape. plpgsql of simple
+-- expressions: it runs once per postback, and a SQL function's query would cost more than the work.
+create or replace function tracking.perfectpay_sale(i tracking.inbound) returns tracking.sale_input
+language plpgsql stable
 set search_path = ''
 as $$
 declare
-  b jsonb;
-  c jsonb;
-  name_parts text [];
-  phone text;
-  calling_code text;
-begin
-  select i.body into b from tracking.inbound i where i.id = inbound_pk;
-  c := coalesce(b -> 'customer', '{}'::jsonb);
-  name_parts := pg_catalog.regexp_split_to_array(btrim(coalesce(c ->> 'full_name', '')), '\s+');
+  b jsonb := i.body;
+  c jsonb := coalesce(i.body -> 'customer', '{}'::jsonb);
+  name_parts text [] := pg_catalog.regexp_split_to_array(btrim(coalesce(c ->> 'full_name', '')), '\s+');
   -- phone_extension is the country calling code ("55", "34", "351"): the number goes on as
   -- "+<code> <area code><number>", which tracking.normalize_phone keeps as given; without a code the
   -- number is Brazilian only when it is a valid Brazilian one (55 is added there, nowhere else)
-  calling_code := pg_catalog.ltrim(
+  calling_code text := pg_catalog.ltrim(
     pg_catalog.regexp_replace(coalesce(c ->> 'phone_extension', ''), '[^0-9]', '', 'g'), '0');
+  phone text;
+begin
   if coalesce(c ->> 'phone_number', '') <> '' then
     phone := case when calling_code ~ '^[1-9][0-9]{0,2}$' then '+' || calling_code || ' ' else '' end
              || coalesce(c ->> 'phone_area_code', '') || (c ->> 'phone_number');
   end if;
-  return tracking.record_sale(
-    inbound_pk, 'perfectpay', b ->> 'code', tracking.perfectpay_status(b),
+  return row(
+    i.id, i.company_id, 'perfectpay', b ->> 'code', tracking.perfectpay_status(b),
     case when b ->> 'sale_amount' ~ '^[0-9]+(\.[0-9]+)?$' then (b ->> 'sale_amount')::numeric end,
     coalesce(nullif(b ->> 'currency_enum_key', ''),
              case b ->> 'currency_enum' when '2' then 'USD' when '3' then 'EUR' else 'BRL' end),
@@ -36,10 +34,11 @@ begin
       'ct', c ->> 'city', 'st', c ->> 'state', 'zp', c ->> 'zip_code', 'country', c ->> 'country',
       'client_ip_address', c ->> 'ip', 'client_user_agent', c ->> 'user_agent'),
     coalesce(tracking.brt_timestamp(b ->> 'date_approved'), tracking.brt_timestamp(b ->> 'date_created')),
-    (select i.request_id from tracking.inbound i where i.id = inbound_pk),
+    i.request_id,
     -- a subscription's charge number (above 1: an automatic renewal)
     case when b -> 'subscription' ->> 'charges_made' ~ '^[0-9]{1,6}$'
-         then (b -> 'subscription' ->> 'charges_made')::int end);
+         then (b -> 'subscription' ->> 'charges_made')::int end
+  )::tracking.sale_input;
 end
 $$;
-revoke all on function tracking.process_perfectpay(bigint) from public, anon, authenticated, service_role, looker_reader;
+revoke all on function tracking.perfectpay_sale(tracking.inbound) from public, anon, authenticated, service_role, looker_reader;

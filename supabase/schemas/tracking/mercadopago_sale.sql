@@ -1,6 +1,7 @@
--- Mercado Pago: the notification is stored first; the worker fetches the payment and calls this.
-create or replace function tracking.process_mercadopago(inbound_pk bigint, payment jsonb) returns text []
-language plpgsql
+-- Mercado Pago's adapter: a notification's payment, as the worker fetched it (gateways.md §2), as the
+-- common sale shape.
+create or replace function tracking.mercadopago_sale(i tracking.inbound, payment jsonb) returns tracking.sale_input
+language plpgsql stable
 set search_path = ''
 as $$
 declare
@@ -14,10 +15,8 @@ begin
   if coalesce(payer -> 'phone' ->> 'number', '') <> '' then
     phone := coalesce(payer -> 'phone' ->> 'area_code', '') || (payer -> 'phone' ->> 'number');
   end if;
-  update tracking.inbound i set body = i.body || pg_catalog.jsonb_build_object('payment', p)
-  where i.id = inbound_pk;
-  return tracking.record_sale(
-    inbound_pk, 'mercadopago', p ->> 'id', p ->> 'status',
+  return row(
+    i.id, i.company_id, 'mercadopago', p ->> 'id', p ->> 'status',
     case when p ->> 'transaction_amount' ~ '^[0-9]+(\.[0-9]+)?$' then (p ->> 'transaction_amount')::numeric end,
     p ->> 'currency_id', p ->> 'external_reference', p ->> 'description',
     coalesce(p -> 'metadata' ->> 'visitor_id', p -> 'metadata' ->> 'src', p ->> 'external_reference'),
@@ -32,7 +31,7 @@ begin
       end,
       'client_ip_address', p -> 'additional_info' ->> 'ip_address'),
     coalesce((p ->> 'date_approved')::timestamptz, (p ->> 'date_created')::timestamptz),
-    (select i.request_id from tracking.inbound i where i.id = inbound_pk));
+    i.request_id, null)::tracking.sale_input;
 end
 $$;
-revoke all on function tracking.process_mercadopago(bigint,jsonb) from public, anon, authenticated, service_role, looker_reader;
+revoke all on function tracking.mercadopago_sale(tracking.inbound, jsonb) from public, anon, authenticated, service_role, looker_reader;
