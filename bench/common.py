@@ -83,6 +83,24 @@ def postmaster_pid(dsn: str) -> int:
         return psutil.Process(conn.execute("select pg_backend_pid()").fetchone()[0]).ppid()
 
 
+def postgres_cpu_by_role(dsn: str) -> dict[str, float]:
+    """CPU seconds used so far by each kind of process of the local cluster: backends by their
+    application_name (trackai-api, worker-ingest, dispatch...), the others by their title (walwriter,
+    checkpointer, autovacuum worker...). A backend that has exited is not counted."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        names = dict(conn.execute("select pid, coalesce(nullif(application_name, ''), backend_type)"
+                                  " from pg_stat_activity").fetchall())
+    out: dict[str, float] = {}
+    for p in psutil.Process(postmaster_pid(dsn)).children():
+        try:
+            title = " ".join(p.cmdline()).removeprefix("postgres: ").split(" ")[0]
+            label = names.get(p.pid) or title
+            out[label] = out.get(label, 0.0) + sum(p.cpu_times()[:2])
+        except psutil.Error:
+            continue
+    return out
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -113,12 +131,14 @@ def write_figures(name: str, figures: dict) -> Path:
 class RssSampler:
     """Samples the resident memory (RSS, MiB) of named processes - each with its children, so a
     uvicorn with several workers counts whole - every `every_s` seconds in a thread; `.peaks()` and the
-    time series `.samples` ({name: [(t, MiB), ...]}). Dead processes are skipped."""
+    time series `.samples` ({name: [(t, MiB), ...]}); `.process_peaks` keeps each process's own peak (a
+    uvicorn worker's, apart from its master). Dead processes are skipped."""
 
     def __init__(self, every_s: float = 1.0):
         self.every_s = every_s
         self.procs: dict[str, psutil.Process] = {}
         self.samples: dict[str, list[tuple[float, float]]] = {}
+        self.process_peaks: dict[str, dict[int, float]] = {}  # name -> pid -> peak MiB (each process alone)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._t0 = time.monotonic()
@@ -127,17 +147,20 @@ class RssSampler:
         self.procs[name] = psutil.Process(pid)
         self.samples.setdefault(name, [])
 
-    def _rss(self, proc: psutil.Process) -> float | None:
+    def _rss(self, name: str, proc: psutil.Process) -> float | None:
         try:
-            tree = [proc, *proc.children(recursive=True)]
-            return sum(p.memory_info().rss for p in tree) / 2**20
+            each = {p.pid: p.memory_info().rss / 2**20 for p in [proc, *proc.children(recursive=True)]}
         except psutil.Error:
             return None
+        per = self.process_peaks.setdefault(name, {})
+        for pid, mib in each.items():
+            per[pid] = max(per.get(pid, 0.0), mib)
+        return sum(each.values())
 
     def sample(self) -> None:
         t = time.monotonic() - self._t0
         for name, proc in list(self.procs.items()):
-            rss = self._rss(proc)
+            rss = self._rss(name, proc)
             if rss is not None:
                 self.samples[name].append((t, rss))
 

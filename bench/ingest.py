@@ -38,6 +38,7 @@ from bench.common import (
     RssSampler,
     ensure_tool,
     percentile,
+    postgres_cpu_by_role,
     postmaster_pid,
     scratch_db,
     start_api,
@@ -303,11 +304,13 @@ def main() -> None:
             memory.watch("meta fake", fake.proc.pid)
             statements_reset(raw_dsn)
             cpu_before, wrk_before = memory.cpu(), resource.getrusage(resource.RUSAGE_CHILDREN)
+            pg_before = postgres_cpu_by_role(dsn)
             first_request = time.time()
             thr = wrk_throughput(path, template, args.connections, args.duration)
             load_stopped = time.time()
             processed_in_load, delivered_in_load, _ = progress(dsn, prefix)
             cpu_after, wrk_after = memory.cpu(), resource.getrusage(resource.RUSAGE_CHILDREN)
+            pg_after = postgres_cpu_by_role(dsn)
             statements = top_statements(raw_dsn, 12)
             n_stored = stored(dsn, prefix)
             _, delivered, last_delivery = wait_delivered(dsn, prefix, n_stored)
@@ -361,7 +364,13 @@ def main() -> None:
         ("CPU per acknowledged postback while the load ran, by process group (2 cores = 2 s per s)",
          ", ".join(f"{k} {(cpu_after[k] - cpu_before.get(k, 0)) / acked * 1000:.2f} ms" for k in cpu_after)
          + f", wrk {wrk_cpu / acked * 1000:.2f} ms"),
-        ("peak RSS (MiB)", ", ".join(f"{k} {v:.0f}" for k, v in memory.peaks().items() if k != "postgres")),
+        ("the database's share, by who asked (backends by application_name; the cluster's own processes)",
+         ", ".join(f"{k} {(v - pg_before.get(k, 0)) / acked * 1000:.2f} ms" for k, v in
+                   sorted(pg_after.items(), key=lambda kv: pg_before.get(kv[0], 0) - kv[1])
+                   if v - pg_before.get(k, 0) > 0.000005 * acked)),
+        ("peak RSS (MiB)", ", ".join(f"{k} {v:.0f}" for k, v in memory.peaks().items() if k != "postgres")
+         + "; each API process (uvicorn's master, then its workers): "
+         + " / ".join(f"{v:.0f}" for _, v in sorted(memory.process_peaks["api"].items()))),
     ]
     report = (f"## Ingest, end to end (bench/ingest.py, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores)"
               "\n\n| figure | value |\n|---|---|\n" + "".join(f"| {k} | {v} |\n" for k, v in rows))

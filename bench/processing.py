@@ -9,8 +9,9 @@ One run, on a fresh database:
 2. a backlog of `--postbacks` Perfect Pay postbacks (unique sales dated now, each buyer different) is
    stored through tracking.ingest_perfectpay_batch, as the API stores them, in one transaction, while
    one `trackai work ingest` process waits; from that commit to the empty queue: postbacks processed
-   per second, the ratio to (1), CPU seconds per postback of the database (every process of the
-   cluster: backends, WAL writer, checkpointer, autovacuum) and of the worker, WAL bytes per postback;
+   per second, the ratio to (1), CPU seconds per postback of the worker's database backend and of the
+   whole cluster (WAL writer, checkpointer, autovacuum too) and of the worker, WAL bytes per postback
+   (storing, processing, and the full-page images in the latter);
 3. a second, smaller backlog with pg_stat_statements and pg_stat_user_functions on (timing slows what
    it measures, so the figures above come from the first): where the database time goes.
 Prints figures only; nothing here asserts a speed.
@@ -84,34 +85,56 @@ def cpu_seconds(procs: list[psutil.Process], seen: dict[int, float]) -> float:
     return total
 
 
+def backends(dsn: str, application: str) -> list[psutil.Process]:
+    """The database backends of a worker's connections (it listens on one and works on the other)."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        return [psutil.Process(pid) for (pid,) in conn.execute(
+            "select pid from pg_stat_activity where application_name = %s and datname = current_database()",
+            (application,))]
+
+
 def drain(dsn: str, key: str, payloads: list[str]) -> dict:
     """One ingest worker, idle and listening; the backlog stored in one transaction; then timed from
-    that commit to the empty queue. CPU seconds of the cluster's processes and of the worker, WAL bytes."""
+    that commit to the empty queue. CPU seconds of the worker's database backend, of the rest of the
+    cluster (WAL writer, checkpointer, autovacuum...) and of the worker; WAL bytes of storing and of
+    processing, and how much of the latter are full-page images (the first change to a page after a
+    checkpoint; the run starts with one)."""
     with psycopg.connect(local_admin_dsn(DB), autocommit=True) as conn:
+        conn.execute("create extension if not exists pg_walinspect with schema extensions")
         conn.execute("checkpoint")
     workers = start_workers("ingest", dsn, load().secret_key, 1)
     worker = psutil.Process(workers[0].pid)
+    worker_backends = backends(dsn, "worker-ingest")
     procs = cluster_processes(dsn)
     seen: dict[int, float] = {}
     try:
         with psycopg.connect(dsn) as conn:
             wal_start = conn.execute("select pg_current_wal_lsn()").fetchone()[0]
             store_backlog(conn, key, payloads)
-            cpu_seconds(procs, seen)
-            worker_before = sum(worker.cpu_times()[:2])
             conn.commit()
+            cpu_seconds(procs, seen)
+            backend_before = sum(sum(b.cpu_times()[:2]) for b in worker_backends)
+            worker_before = sum(worker.cpu_times()[:2])
             started = time.perf_counter()
             conn.autocommit = True
+            wal_stored = conn.execute("select pg_current_wal_lsn()").fetchone()[0]
             while conn.execute("select exists (select 1 from pgmq.q_ingest)").fetchone()[0]:
                 time.sleep(0.02)
             elapsed = time.perf_counter() - started
+            backend_cpu = sum(sum(b.cpu_times()[:2]) for b in worker_backends) - backend_before
             worker_cpu = sum(worker.cpu_times()[:2]) - worker_before
             db_cpu = cpu_seconds(procs + [c for c in procs[0].children() if c.pid not in seen], seen)
-            wal = conn.execute("select pg_current_wal_lsn() - %s::pg_lsn", (wal_start,)).fetchone()[0]
+            wal_end = conn.execute("select pg_current_wal_lsn()").fetchone()[0]
     finally:
         workers[0].terminate()
         workers[0].wait(10)
-    return {"elapsed": elapsed, "db_cpu": db_cpu, "worker_cpu": worker_cpu, "wal": float(wal)}
+    with psycopg.connect(local_admin_dsn(DB), autocommit=True) as conn:
+        store_wal, process_wal, process_fpi = conn.execute(
+            "select %(s)s::pg_lsn - %(a)s::pg_lsn, %(e)s::pg_lsn - %(s)s::pg_lsn,"
+            " (select sum(fpi_size) from extensions.pg_get_wal_stats(%(s)s::pg_lsn, %(e)s::pg_lsn))",
+            {"a": wal_start, "s": wal_stored, "e": wal_end}).fetchone()
+    return {"elapsed": elapsed, "db_cpu": db_cpu, "backend_cpu": backend_cpu, "worker_cpu": worker_cpu,
+            "store_wal": float(store_wal), "process_wal": float(process_wal), "process_fpi": float(process_fpi)}
 
 
 def main() -> None:
@@ -156,9 +179,13 @@ def main() -> None:
         (f"processed by one ingest worker: a stored backlog of {n:,} postbacks, commit to empty queue",
          f"{rate:,.0f} /s"),
         ("processed / physical limit", f"{rate / limit:.2f}"),
-        ("database CPU per postback (every process of the cluster)", f"{figures['db_cpu'] / n * 1000:.3f} ms"),
+        ("database CPU per postback: the ingest worker's backends / every process of the cluster (WAL writer,"
+         " checkpointer, autovacuum of the stored backlog...)",
+         f"{figures['backend_cpu'] / n * 1000:.3f} / {figures['db_cpu'] / n * 1000:.3f} ms"),
         ("ingest worker (Python) CPU per postback", f"{figures['worker_cpu'] / n * 1000:.3f} ms"),
-        ("WAL written per postback (storing it included)", f"{figures['wal'] / n / 1024:.2f} KiB"),
+        ("WAL per postback: storing it / processing it (of which full-page images after the run's checkpoint)",
+         f"{figures['store_wal'] / n / 1024:.2f} / {figures['process_wal'] / n / 1024:.2f} KiB "
+         f"({figures['process_fpi'] / n / 1024:.2f} KiB)"),
         ("inbound rows by status / events by status, after both runs", f"{outcome} / {events}"),
     ]
     report = (f"## Processing (bench/processing.py, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores)\n\n"
@@ -174,8 +201,9 @@ def main() -> None:
     print(f"written to {write_result('processing', report)}")
     write_figures("processing", {"postbacks": n, "processed_per_s": rate, "bare_insert_rows_s": limit,
                                  "db_cpu_ms_per_postback": figures["db_cpu"] / n * 1000,
+                                 "backend_cpu_ms_per_postback": figures["backend_cpu"] / n * 1000,
                                  "worker_cpu_ms_per_postback": figures["worker_cpu"] / n * 1000,
-                                 "wal_kib_per_postback": figures["wal"] / n / 1024})
+                                 "process_wal_kib_per_postback": figures["process_wal"] / n / 1024})
 
 
 if __name__ == "__main__":

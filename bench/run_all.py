@@ -22,6 +22,7 @@ from bench.common import RESULTS
 
 BENCHES = [
     ("ingest", ["-m", "bench.ingest"], ["--duration", "5", "--latency-seconds", "3"]),
+    ("processing", ["-m", "bench.processing"], ["--postbacks", "2000", "--profile-postbacks", "500"]),
     ("dispatch", ["-m", "bench.dispatch"], ["--events", "2000", "--runs", "1", "--naive-events", "50",
                                             "--seconds", "3"]),
     ("whatsapp", ["-m", "bench.whatsapp"], ["--runs", "1", "--duration", "3"]),
@@ -51,7 +52,7 @@ def main() -> int:
     ap.add_argument("--short", action="store_true", help="brief runs, a 30 s soak, no fault suite")
     args = ap.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    for name in ("ingest", "dispatch", "latency", "soak", "faults"):  # a stale figure must not reach the table
+    for name in ("ingest", "processing", "dispatch", "latency", "soak", "faults"):  # no stale figure in the table
         (RESULTS / f"{name}.json").unlink(missing_ok=True)
     failed = []
     for name, cmd, short in BENCHES:

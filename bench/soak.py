@@ -233,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
         *[(f"RSS {n}: median first third / last third after {args.warmup:.0f} s warm-up",
            f"{a:.0f} / {b:.0f} MiB = {r:.2f}x (limit {GROWTH_LIMIT}x)") for n, (a, b, r) in judged.items()],
         ("peak RSS", ", ".join(f"{n} {v:.0f} MiB" for n, v in sorted(peaks.items()))),
+        ("peak RSS of each API process (uvicorn's master first, then its workers)",
+         " / ".join(f"{v:.0f}" for _, v in sorted(memory.process_peaks["api"].items())) + " MiB"),
         ("verdict", "PASS" if not failures else "FAIL: " + "; ".join(failures)),
     ]
     report = (f"## Soak (bench/soak.py, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "

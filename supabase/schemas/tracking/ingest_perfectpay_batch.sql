@@ -9,9 +9,10 @@ create or replace function tracking.ingest_perfectpay_batch(keys text [], bodies
 returns table (ord int, http_status int, response jsonb)
 language plpgsql
 set search_path = ''
+-- planned once per session (plpgsql caches the plan; generic, since planning costs more than running it)
+set plan_cache_mode = 'force_generic_plan'
 as $$
 begin
-  -- plpgsql rather than sql: its plan is cached for the session, and planning this costs more than running it
   return query
   -- materialized: each body is parsed once, not once per reference to b
   with input as materialized (
@@ -90,7 +91,7 @@ begin
       when 200 then pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
         'status', 'accepted', 'inbound_id', n.inbound_pk,
         'event_id', tracking.derive_event_id(n.company_id, 'perfectpay', n.b ->> 'code',
-          (tracking.status_mapping(n.company_id, 'perfectpay', tracking.perfectpay_status(n.b))).meta_event)))
+          (select m.meta_event from tracking.status_mapping_of(n.company_id, 'perfectpay', tracking.perfectpay_status(n.b)) as m))))
       when 404 then tracking.reject(null, 'perfectpay', n.request, 404, 'unknown_endpoint',
         'no Perfect Pay webhook has this URL; copy the URL again from your Track AI setup', pg_catalog.length(n.body))
       when 401 then tracking.reject(n.company_id, 'perfectpay', n.request, 401, 'invalid_token',

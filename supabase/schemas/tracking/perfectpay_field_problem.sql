@@ -2,19 +2,23 @@
 -- processing fail or send Meta an event it refuses. Returns {field, message} for the first one, or null.
 -- (The postback is still stored raw; tracking.ingest_perfectpay_batch answers 422 naming the field.)
 create or replace function tracking.perfectpay_field_problem(b jsonb) returns jsonb
-language sql stable
+language plpgsql stable
 set search_path = ''
 as $$
-  select case
-    when b ? 'sale_amount' and b -> 'sale_amount' <> 'null'::jsonb
-         and not coalesce(b ->> 'sale_amount' ~ '^[0-9]{1,12}(\.[0-9]{1,6})?$', false)
-      then pg_catalog.jsonb_build_object('field', 'sale_amount', 'message',
-        'sale_amount must be a positive number below 10^12 written with a decimal point, like 197.90')
-    when coalesce(b ->> 'currency_enum_key', '') <> ''
-         and not exists (select 1 from tracking.currencies c where c.code = pg_catalog.upper(b ->> 'currency_enum_key'))
-      then pg_catalog.jsonb_build_object('field', 'currency_enum_key', 'message',
-        'currency_enum_key must be an ISO 4217 currency code, like BRL')
-  end
+begin
+  -- plpgsql: its currency lookup is planned once per session (a SQL function's, on every call)
+  if b ? 'sale_amount' and b -> 'sale_amount' <> 'null'::jsonb
+     and not coalesce(b ->> 'sale_amount' ~ '^[0-9]{1,12}(\.[0-9]{1,6})?$', false) then
+    return pg_catalog.jsonb_build_object('field', 'sale_amount', 'message',
+      'sale_amount must be a positive number below 10^12 written with a decimal point, like 197.90');
+  end if;
+  if coalesce(b ->> 'currency_enum_key', '') <> ''
+     and not exists (select 1 from tracking.currencies as c where c.code = pg_catalog.upper(b ->> 'currency_enum_key')) then
+    return pg_catalog.jsonb_build_object('field', 'currency_enum_key', 'message',
+      'currency_enum_key must be an ISO 4217 currency code, like BRL');
+  end if;
+  return null;
+end
 $$;
 comment on function tracking.perfectpay_field_problem(jsonb) is
 'The first field of a Perfect Pay postback that will certainly fail ({field, message}), or null.';

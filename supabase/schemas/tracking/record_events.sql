@@ -25,7 +25,8 @@ begin
     raise exception 'an event needs the provider''s id or the browser''s event_id' using errcode = '22023';
   end if;
 
-  -- dedup first, ids drawn up front: concurrent copies wait on the key, then see the winner's row
+  -- dedup first, ids drawn up front: concurrent copies wait on the key, then see the winner's row (keys
+  -- taken in one global order, so that two workers meeting the same sales cannot deadlock)
   with input as materialized (
     select
       e.ord, e.company_id,
@@ -36,7 +37,7 @@ begin
   ),
   claimed as (
     insert into tracking.event_keys (company_id, event_id, event_pk)
-    select i.company_id, i.event_id, i.pk from input as i order by i.ord
+    select i.company_id, i.event_id, i.pk from input as i order by i.company_id, i.event_id
     on conflict do nothing
     returning event_pk
   )
@@ -101,13 +102,24 @@ begin
     ) as v on true
   ),
 
+  -- per company, once per batch: where its events go, and the offer its setup named
+  companies as materialized (
+    select
+      c.company_id,
+      (select d.id from delivery.destinations as d where d.company_id = c.company_id
+       order by d.status = 'active' desc, d.id limit 1) as dest,
+      (select s.landing_url from setup.sessions as s where s.company_id = c.company_id
+       order by s.created_at desc limit 1) as offer_url
+    from (select distinct t.company_id from to_judge as t) as c
+  ),
+
   -- a checkout's page is the visitor's landing page, else the offer the company set up
   placed as materialized (
-    select m.*, case when m.action_source is not null then coalesce(m.event_source_url, m.v_landing)
-      else coalesce(m.event_source_url, m.v_landing, (
-        select s.landing_url from setup.sessions as s where s.company_id = m.company_id
-        order by s.created_at desc limit 1)) end as src_url
+    select m.*, c.dest as company_dest,
+      case when m.action_source is not null then coalesce(m.event_source_url, m.v_landing)
+           else coalesce(m.event_source_url, m.v_landing, c.offer_url) end as src_url
     from matched as m
+    join companies as c on c.company_id = m.company_id
   ),
 
   sourced as materialized (
@@ -133,17 +145,12 @@ begin
   ),
 
   judged as materialized (
-    select a.*, r.rule, x.dest,
+    select a.*, r.rule, case when not a.too_old then a.company_dest end as dest,
       case when a.too_old then 'skipped' when r.rule is not null then 'invalid'
            -- without a destination the event waits in 'received' (tracking.queue_waiting_events)
-           when x.dest is null then 'received' else 'queued' end as new_status
+           when a.company_dest is null then 'received' else 'queued' end as new_status
     from aged as a
     left join ruled as r on r.ord = a.ord
-    cross join lateral (
-      select case when not a.too_old then (
-        select d.id from delivery.destinations as d where d.company_id = a.company_id
-        order by d.status = 'active' desc, d.id limit 1) end as dest
-    ) as x
   ),
 
   inserted as (

@@ -34,7 +34,7 @@ begin
         case when s.charge_number > 1 then 'renewal'
              when m.sale_effect in ('refund', 'chargeback') then 'refund' else 'checkout' end as happened
       from pg_catalog.unnest(round_sales) as s
-      cross join lateral tracking.status_mapping(s.company_id, s.gateway, s.gateway_status) as m
+      left join lateral tracking.status_mapping_of(s.company_id, s.gateway, s.gateway_status) as m on true
     ),
 
     recorded as (
@@ -61,7 +61,8 @@ begin
           tracking.hash_user_field('em', m.raw_user ->> 'em'), tracking.hash_user_field('ph', m.raw_user ->> 'ph'),
           m.occurred_at, case when m.meta_event = 'Purchase' then r.event_pk end)::tracking.sale_state
         from mapped as m left join recorded as r on r.ord = m.inbound_id
-        order by m.inbound_id)) as done
+        -- rows locked in one global order: two workers meeting the same sales cannot deadlock
+        order by m.company_id, m.gateway, m.provider_ref)) as done
     )
 
     select m.inbound_id, case when m.mapping_id is null then array['unknown_status'] else '{}'::text [] end
