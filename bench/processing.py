@@ -65,9 +65,9 @@ def store_backlog(conn: psycopg.Connection, key: str, payloads: list[str]) -> No
 
 
 def cluster_processes(dsn: str) -> list[psutil.Process]:
+    """The postmaster, then its children (backends, WAL writer, checkpointer...)."""
     with psycopg.connect(dsn) as conn:
-        backend = psutil.Process(conn.execute("select pg_backend_pid()").fetchone()[0])
-    postmaster = backend.parent()
+        postmaster = psutil.Process(psutil.Process(conn.execute("select pg_backend_pid()").fetchone()[0]).ppid())
     return [postmaster, *postmaster.children()]
 
 
@@ -103,11 +103,13 @@ def drain(dsn: str, key: str, payloads: list[str]) -> dict:
         conn.execute("create extension if not exists pg_walinspect with schema extensions")
         conn.execute("checkpoint")
     workers = start_workers("ingest", dsn, load().secret_key, 1)
-    worker = psutil.Process(workers[0].pid)
-    worker_backends = backends(dsn, "worker-ingest")
-    procs = cluster_processes(dsn)
-    seen: dict[int, float] = {}
     try:
+        worker = psutil.Process(workers[0].pid)
+        worker_backends = backends(dsn, "worker-ingest")
+        if len(worker_backends) != 2:  # its listening connection and its working one, nobody else's
+            raise SystemExit(f"{len(worker_backends)} ingest worker connections on {DB}: stop the other workers")
+        procs = cluster_processes(dsn)
+        seen: dict[int, float] = {}
         with psycopg.connect(dsn) as conn:
             wal_start = conn.execute("select pg_current_wal_lsn()").fetchone()[0]
             store_backlog(conn, key, payloads)
@@ -137,6 +139,29 @@ def drain(dsn: str, key: str, payloads: list[str]) -> dict:
             "store_wal": float(store_wal), "process_wal": float(process_wal), "process_fpi": float(process_fpi)}
 
 
+def profile(dsn: str, key: str, payloads: list[str]) -> None:
+    """A second backlog, processed here as the ingest worker does it (jobs/ingest.py: one batch of 200,
+    its messages deleted, one commit), with statement and function timing on; it slows what it measures.
+    In one session that ends before the figures are read, so that every figure is in."""
+    with psycopg.connect(local_admin_dsn(DB), autocommit=True) as conn:
+        conn.execute("create extension if not exists pg_stat_statements with schema extensions")
+    with psycopg.connect(dsn) as conn:
+        store_backlog(conn, key, payloads)
+        conn.commit()
+    with psycopg.connect(local_admin_dsn(DB)) as conn:  # the timing settings are the superuser's to set
+        conn.execute("set track_functions = 'all'")
+        conn.execute("set pg_stat_statements.track = 'all'")
+        conn.execute("select extensions.pg_stat_statements_reset()")
+        conn.execute("select pg_stat_reset()")
+        conn.execute("set role postgres")  # the app's role, as the worker runs
+        conn.commit()
+        while batch := conn.execute("select msg_id, (message ->> 'inbound')::bigint from pgmq.read('ingest', 30, %s)",
+                                    (BATCH,)).fetchall():
+            conn.execute("select count(*) from tracking.process_inbound_batch(%s::bigint[])", ([i for _, i in batch],))
+            conn.execute("select pgmq.delete('ingest', %s::bigint[])", ([m for m, _ in batch],))
+            conn.commit()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--postbacks", type=int, default=50_000)
@@ -151,15 +176,8 @@ def main() -> None:
     limit = bare_insert_rate(local_admin_dsn(DB), payloads)
     figures = drain(dsn, tenant.perfectpay_key, payloads)
 
-    # the profile: a second backlog, with statement and function timing on (it slows what it measures)
-    with psycopg.connect(local_admin_dsn(DB), autocommit=True) as conn:
-        conn.execute("create extension if not exists pg_stat_statements with schema extensions")
-        conn.execute(f"alter database {DB} set track_functions = 'all'")
-        conn.execute(f"alter database {DB} set pg_stat_statements.track = 'all'")
-        conn.execute("select extensions.pg_stat_statements_reset()")
-        conn.execute("select pg_stat_reset()")
     profiled = args.profile_postbacks
-    drain(dsn, tenant.perfectpay_key, bodies(profiled, run + "p"))
+    profile(dsn, tenant.perfectpay_key, bodies(profiled, run + "p"))
     with psycopg.connect(local_admin_dsn(DB), autocommit=True) as conn:
         outcome = dict(conn.execute("select status, count(*) from tracking.inbound group by 1").fetchall())
         events = dict(conn.execute("select status, count(*) from tracking.events group by 1").fetchall())
