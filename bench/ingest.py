@@ -87,20 +87,20 @@ function setup(thread) thread:set("tid", counter); counter = counter + 1 end
 function init(args) n = 0 end
 request = function()
   n = n + 1
-  local body = string.format(template, tid, n)
+  local body = string.format(template, tid, n, tid, n)  -- a template may use (thread, request) twice
   return wrk.format("POST", path, {["Content-Type"] = "application/json"}, body)
 end
 """
 
 
-def wrk_throughput(url_path: str, body_template: str, connections: int, seconds: int) -> dict:
+def wrk_throughput(url_path: str, body_template: str, connections: int, seconds: int, port: int = PORT) -> dict:
     wrk = ensure_tool("wrk", "wrk")
     lua = f"path = {json.dumps(url_path)}\ntemplate = {json.dumps(body_template)}\n" + WRK_LUA
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(lua)
         script = f.name
     out = subprocess.run([wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script,
-                          f"http://127.0.0.1:{PORT}"], capture_output=True, text=True, check=True).stdout
+                          f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True).stdout
     os.unlink(script)
     rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))

@@ -23,6 +23,7 @@ from bench.common import RESULTS
 BENCHES = [
     ("ingest", ["-m", "bench.ingest"], ["--duration", "5", "--latency-seconds", "3"]),
     ("processing", ["-m", "bench.processing"], ["--postbacks", "2000", "--profile-postbacks", "500"]),
+    ("collect", ["-m", "bench.collect"], ["--duration", "5"]),
     ("dispatch", ["-m", "bench.dispatch"], ["--events", "2000", "--runs", "1", "--naive-events", "50",
                                             "--seconds", "3"]),
     ("whatsapp", ["-m", "bench.whatsapp"], ["--runs", "1", "--duration", "3"]),

@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await pool.open(wait=False)
         app.state.pool = pool
         app.state.perfectpay_commit = ingest.perfectpay_group_commit(pool)
+        app.state.collector_commit = ingest.collector_group_commit(pool)
         app.state.settings = settings
         # what is loaded by now (~100,000 objects) lives as long as the process: keep it out of the cyclic
         # collector, whose full passes over it took ~55 ms, a stall for every request in flight

@@ -97,6 +97,11 @@ def perfectpay_group_commit(pool: AsyncConnectionPool) -> GroupCommit:
                              "%b::text[], %b::text[], %b::text[]::jsonb[], %b::text[])")
 
 
+def collector_group_commit(pool: AsyncConnectionPool) -> GroupCommit:
+    return GroupCommit(pool, "select ord, http_status, response::text from tracking.ingest_collect_batch("
+                             "%b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[])")
+
+
 @router.post("/webhooks/mercadopago/{endpoint_key}", responses=ANSWERS,
              openapi_extra=body_doc(MercadoPagoNotification),
              summary="Mercado Pago notification (x-signature verified; the payment is fetched by a worker)")
@@ -180,12 +185,9 @@ async def collect(request: Request, key: str) -> Response:
         await _log_rejection(request, "collector", exc)
         raise
     origin = request.headers.get("origin")
-    resp = await _sql_answer(
-        request,
-        "select http_status, response::text from tracking.ingest_collect(%s, %s, %s, %s, %s, %s)",
-        (key, origin, body, _client_ip(request), request.headers.get("user-agent"), request_id_var.get()),
-        "collector",
-    )
+    # recorded together with the browser events arriving meanwhile (service/group_commit.py)
+    resp = await _answer(request, "collector", request.app.state.collector_commit.submit(
+        (key, origin, body, _client_ip(request), request.headers.get("user-agent"), request_id_var.get())))
     if resp.status_code < 400:
         resp.headers.update(_cors_headers(origin))
     return resp

@@ -62,10 +62,17 @@ begin
     join pg_catalog.unnest(events) as e on e.ord = k.o
   ),
 
+  -- what became of the first of each copy: read, not locked, so that a copy never holds up the
+  -- dispatcher's claim of an event already queued (it skips locked events)
+  copied as materialized (
+    select ev.id, ev.status from tracking.events as ev
+    where ev.id in (select k.pk from keyed as k where not k.is_new)
+  ),
+
   -- the events to judge: new ones, and copies of an invalid one (locked: one judge at a time)
   earlier as (
     select ev.id, ev.status from tracking.events as ev
-    where ev.id in (select k.pk from keyed as k where not k.is_new)
+    where ev.id in (select c.id from copied as c where c.status = 'invalid')
     for update
   ),
 
@@ -209,11 +216,12 @@ begin
 
   select
     k.ord, k.pk, k.key_id, j.pk is null,
-    coalesce(j.new_status, w.new_status, r.status)
+    coalesce(j.new_status, w.new_status, r.status, c.status)
   from keyed as k
   left join judged as j on j.ord = k.ord
   left join judged as w on w.pk = k.pk and w.ord <> k.ord
   left join earlier as r on r.id = k.pk
+  left join copied as c on c.id = k.pk
   cross join queued
   order by k.ord;
 end
