@@ -1,6 +1,8 @@
 -- Lock what is still sendable of one group, inside the transaction that will send it and record the
 -- answer (so no other dispatcher sends these events meanwhile, and a crash before our commit leaves
--- them queued). Events past Meta's event_time window are dead-lettered here instead of sent.
+-- them queued). Events past Meta's event_time window are dead-lettered here instead of sent. An event
+-- another transaction holds (another dispatcher sending it, a copy being judged) is skipped: its message
+-- comes back in a second, not after the whole visibility timeout.
 -- Returns nothing when nothing is left; else the payload and the encrypted token.
 create or replace function delivery.claim(destination bigint, msg_list bigint [], event_list bigint [])
 returns table (
@@ -36,6 +38,10 @@ begin
          pg_catalog.array_agg(p.event_pk) filter (where p.too_old)
   into msg_ids, event_pks, old_msgs, old_evs
   from paired p;
+  perform app.retime_messages('dispatch', array(
+    select m.msg_id from unnest(msg_list, event_list) as m (msg_id, event_pk)
+    where m.event_pk <> all(coalesce(event_pks, '{}') || coalesce(old_evs, '{}'))
+  ), pg_catalog.clock_timestamp() + interval '1 second');
   if old_evs is not null then
     perform delivery.bury(old_evs, old_msgs, 'event_time_window_exceeded: the event is older than Meta accepts '
       '(7 days; 62 for physical_store), so it was not sent');
