@@ -142,6 +142,7 @@ def throwaway_cluster() -> Iterator[tuple[str, str]]:
     root = tempfile.mkdtemp(prefix="trackai-faults-pg-")
     pgdata = os.path.join(root, "pg")
     localdb._init_cluster(Path(pgdata))
+    localdb._write_settings(Path(pgdata))
     # later lines of the included file win: this cluster's own port
     with open(os.path.join(pgdata, "trackai.conf"), "a") as conf:
         conf.write(f"port = {port}\n")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -193,6 +194,16 @@ def wait_ready(dsn: str, timeout_s: float = 30.0) -> None:
             time.sleep(0.2)
 
 
+def _refuse_taken_port() -> None:
+    """Our cluster is down: a server answering on its port is someone else's (another checkout's cluster,
+    left running). Talking to it would apply this checkout's migrations to that one's data."""
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        if probe.connect_ex(("127.0.0.1", LOCAL_PORT)) == 0:
+            raise LocalDbError(f"port {LOCAL_PORT} is taken by another server (another checkout's cluster?): "
+                               f"stop it, or set TRACKAI_LOCAL_PORT to use another port")
+
+
 def up(settings: Settings) -> Path:
     """Create (first time) and start the cluster; reuse it and its data afterwards."""
     ensure_packages()
@@ -202,6 +213,7 @@ def up(settings: Settings) -> Path:
     if _write_settings(pgdata) and _is_running(pgdata):
         down(settings)
     if not _is_running(pgdata):
+        _refuse_taken_port()
         log = pgdata.parent / "postgres.log"
         if os.geteuid() == 0 and not log.exists():
             log.touch()
