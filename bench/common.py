@@ -101,6 +101,21 @@ def postgres_cpu_by_role(dsn: str) -> dict[str, float]:
     return out
 
 
+def statements_reset(admin_dsn: str) -> None:
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute("create extension if not exists pg_stat_statements with schema extensions")
+        conn.execute("select extensions.pg_stat_statements_reset()")
+
+
+def top_statements(admin_dsn: str, n: int) -> list[tuple[int, float, str]]:
+    """(calls, total ms, statement) of this database's top statements by time since the reset."""
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        return conn.execute(
+            "select calls, total_exec_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 90)"
+            " from extensions.pg_stat_statements where dbid = (select oid from pg_database"
+            " where datname = current_database()) order by total_exec_time desc limit %s", (n,)).fetchall()
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     if not ordered:

@@ -43,6 +43,8 @@ from bench.common import (
     scratch_db,
     start_api,
     start_workers,
+    statements_reset,
+    top_statements,
     write_figures,
     write_result,
 )
@@ -202,21 +204,6 @@ def dedup_probe(dsn: str, key: str, body: str, stop: threading.Event, out: list[
             conn.execute(DEDUP_CHECK, (company, event_id))
             committed.append(time.perf_counter() - t0)
             time.sleep(0.02)
-
-
-def statements_reset(admin_dsn: str) -> None:
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute("create extension if not exists pg_stat_statements with schema extensions")
-        conn.execute("select extensions.pg_stat_statements_reset()")
-
-
-def top_statements(admin_dsn: str, n: int) -> list[tuple[int, float, str]]:
-    """(calls, total ms, statement) of this database's top statements by time since the reset."""
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        return conn.execute(
-            "select calls, total_exec_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 90)"
-            " from extensions.pg_stat_statements where dbid = (select oid from pg_database"
-            " where datname = current_database()) order by total_exec_time desc limit %s", (n,)).fetchall()
 
 
 def progress(dsn: str, prefix: str) -> tuple[int, int, float | None]:

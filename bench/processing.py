@@ -28,7 +28,15 @@ import uuid
 import psutil
 import psycopg
 
-from bench.common import scratch_db, start_workers, write_figures, write_result
+from bench.common import (
+    postmaster_pid,
+    scratch_db,
+    start_workers,
+    statements_reset,
+    top_statements,
+    write_figures,
+    write_result,
+)
 from core.settings import load, local_admin_dsn
 from tests.apiutil import make_tenant, postback
 
@@ -66,8 +74,7 @@ def store_backlog(conn: psycopg.Connection, key: str, payloads: list[str]) -> No
 
 def cluster_processes(dsn: str) -> list[psutil.Process]:
     """The postmaster, then its children (backends, WAL writer, checkpointer...)."""
-    with psycopg.connect(dsn) as conn:
-        postmaster = psutil.Process(psutil.Process(conn.execute("select pg_backend_pid()").fetchone()[0]).ppid())
+    postmaster = psutil.Process(postmaster_pid(dsn))
     return [postmaster, *postmaster.children()]
 
 
@@ -143,15 +150,13 @@ def profile(dsn: str, key: str, payloads: list[str]) -> None:
     """A second backlog, processed here as the ingest worker does it (jobs/ingest.py: one batch of 200,
     its messages deleted, one commit), with statement and function timing on; it slows what it measures.
     In one session that ends before the figures are read, so that every figure is in."""
-    with psycopg.connect(local_admin_dsn(DB), autocommit=True) as conn:
-        conn.execute("create extension if not exists pg_stat_statements with schema extensions")
     with psycopg.connect(dsn) as conn:
         store_backlog(conn, key, payloads)
         conn.commit()
+    statements_reset(local_admin_dsn(DB))
     with psycopg.connect(local_admin_dsn(DB)) as conn:  # the timing settings are the superuser's to set
         conn.execute("set track_functions = 'all'")
         conn.execute("set pg_stat_statements.track = 'all'")
-        conn.execute("select extensions.pg_stat_statements_reset()")
         conn.execute("select pg_stat_reset()")
         conn.execute("set role postgres")  # the app's role, as the worker runs
         conn.commit()
@@ -178,13 +183,10 @@ def main() -> None:
 
     profiled = args.profile_postbacks
     profile(dsn, tenant.perfectpay_key, bodies(profiled, run + "p"))
+    statements = top_statements(local_admin_dsn(DB), args.top)
     with psycopg.connect(local_admin_dsn(DB), autocommit=True) as conn:
         outcome = dict(conn.execute("select status, count(*) from tracking.inbound group by 1").fetchall())
         events = dict(conn.execute("select status, count(*) from tracking.events group by 1").fetchall())
-        statements = conn.execute(
-            "select calls, total_exec_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 90)"
-            " from extensions.pg_stat_statements where dbid = (select oid from pg_database"
-            " where datname = current_database()) order by total_exec_time desc limit %s", (args.top,)).fetchall()
         functions = conn.execute(
             "select schemaname || '.' || funcname, calls, self_time from pg_stat_user_functions"
             " order by self_time desc limit %s", (args.top,)).fetchall()
