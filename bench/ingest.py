@@ -193,7 +193,8 @@ def dedup_probe(dsn: str, key: str, body: str, stop: threading.Event, out: list[
             "select company_id, event_id from tracking.event_keys order by created_at limit 1").fetchone()
         while not stop.is_set():
             t0 = time.perf_counter()
-            conn.execute("select * from tracking.ingest_perfectpay(%s, %s, '{}', 'probe')", (key, body)).fetchone()
+            conn.execute("select * from tracking.ingest_webhook('perfectpay', %s, %s, %s, '{}', 'probe')",
+                         (key, body, json.loads(body)["token"])).fetchone()
             out.append(time.perf_counter() - t0)
             conn.execute("begin")
             t0 = time.perf_counter()

@@ -7,7 +7,7 @@ One run, on a fresh database:
 1. the physical limit: the same postback bodies INSERTed bare into a jsonb table, from one connection,
    in statements of 200 rows (the worker's batch size): rows/s;
 2. a backlog of `--postbacks` Perfect Pay postbacks (unique sales dated now, each buyer different) is
-   stored through tracking.ingest_perfectpay_batch, as the API stores them, in one transaction, while
+   stored through tracking.ingest_webhook_batch, as the API stores them, in one transaction, while
    one `trackai work ingest` process waits; from that commit to the empty queue: postbacks processed
    per second, the ratio to (1), CPU seconds per postback of the worker's database backend and of the
    whole cluster (WAL writer, checkpointer, autovacuum too) and of the worker, WAL bytes per postback
@@ -68,8 +68,9 @@ def store_backlog(conn: psycopg.Connection, key: str, payloads: list[str]) -> No
     """As the API stores postbacks (in the caller's transaction)."""
     for i in range(0, len(payloads), 500):
         chunk = payloads[i:i + 500]
-        conn.execute("select count(*) from tracking.ingest_perfectpay_batch(%s, %s, %s::jsonb[], %s)",
-                     ([key] * len(chunk), chunk, ["{}"] * len(chunk), [f"bench-{i + k}" for k in range(len(chunk))]))
+        conn.execute("select count(*) from tracking.ingest_webhook_batch('perfectpay', %s, %s, %s, %s::jsonb[], %s)",
+                     ([key] * len(chunk), chunk, [json.loads(p)["token"] for p in chunk], ["{}"] * len(chunk),
+                      [f"bench-{i + k}" for k in range(len(chunk))]))
 
 
 def cluster_processes(dsn: str) -> list[psutil.Process]:

@@ -41,13 +41,24 @@ def put_secret(conn: psycopg.Connection, keyring: Keyring, company_id: str, kind
 
 
 def add_endpoint(conn: psycopg.Connection, company_id: str, kind: str, token: str | None = None) -> str:
-    """A webhook or collector key; for Perfect Pay the token is kept only as its SHA-256."""
+    """A webhook or collector key; a static token is kept only as its SHA-256."""
     public_key = f"{kind[:2]}_{pysecrets.token_urlsafe(18)}"
     conn.execute(
         "insert into tracking.endpoints (company_id, kind, public_key, token_sha256) values (%s, %s, %s, %s)",
         (company_id, kind, public_key, sha256_hex(token) if token else None),
     )
     return public_key
+
+
+def connect_checkout(conn: psycopg.Connection, keyring: Keyring, company_id: str, gateway: str,
+                     credential: str) -> str:
+    """A gateway webhook (tracking.gateways) with the credential its platform sends: kept encrypted, and for
+    a static token also as its SHA-256, which is what a notification is compared with. Returns the key."""
+    auth, secret_kind = conn.execute("select auth, secret_kind from tracking.gateways where gateway = %s",
+                                     (gateway,)).fetchone()
+    key = add_endpoint(conn, company_id, gateway, credential if auth == "token" else None)
+    put_secret(conn, keyring, company_id, secret_kind, credential)
+    return key
 
 
 def add_api_key(conn: psycopg.Connection, company_id: str, name: str = "default") -> ApiKey:

@@ -1,6 +1,6 @@
 """`trackai work ingest`: processes stored webhook requests in batches.
 
-A Perfect Pay postback is acknowledged once it is stored (tracking.ingest_perfectpay); this worker does
+A gateway's notification is acknowledged once it is stored (tracking.ingest_webhook_batch); this worker does
 the rest — normalise, hash, match, dedup, record the sale, queue the Meta event — through
 tracking.process_inbound_batch, and deletes the batch's messages in the same transaction: a crash
 before the commit leaves them to be read again, and processing a request twice records nothing twice.

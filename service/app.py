@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         await pool.open(wait=False)
         app.state.pool = pool
-        app.state.perfectpay_commit = ingest.perfectpay_group_commit(pool)
+        app.state.webhook_commits = {}  # per gateway, made on first use (service.routes.ingest)
         app.state.collector_commit = ingest.collector_group_commit(pool)
         app.state.settings = settings
         # what is loaded by now (~100,000 objects) lives as long as the process: keep it out of the cyclic

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from urllib.parse import parse_qsl
 
 from fastapi import Request
 
@@ -11,15 +13,39 @@ from service.errors import ApiError
 
 MAX_BODY_BYTES = 1_000_000
 MAX_DEPTH = 32
+_BRACKETS = re.compile(r"\[([^\]]*)\]")
 # headers worth keeping with an inbound request; anything else (cookies, auth, signatures) is dropped
 KEPT_HEADERS = ("user-agent", "content-type", "content-length", "x-forwarded-for", "x-request-id")
 
 
 async def read_json_body(request: Request, *, allow_form: bool = False) -> str:
     """The raw body as text, once it is known to be at most 1 MB of valid JSON (an object or array)."""
-    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    ctype = _content_type(request)
     if ctype != "application/json" and not (allow_form and ctype == "text/plain"):
         raise ApiError(415, "unsupported_media_type", "send the body as application/json")
+    return _json_text(await read_raw(request))
+
+
+async def read_gateway_body(request: Request, body_format: str) -> tuple[bytes, str]:
+    """(raw bytes, JSON text) of a gateway notification: JSON, or for a gateway that posts a form
+    (Monetizze, gateways_br.md §4.2) the form as a JSON object: its `json` field when present, else the
+    PHP bracket keys (venda[codigo]=...) nested."""
+    ctype = _content_type(request)
+    if ctype == "application/json":
+        raw = await read_raw(request)
+        return raw, _json_text(raw)
+    if body_format == "form" and ctype == "application/x-www-form-urlencoded":
+        raw = await read_raw(request)
+        return raw, _form_json(raw)
+    accepted = "application/json or application/x-www-form-urlencoded" if body_format == "form" else "application/json"
+    raise ApiError(415, "unsupported_media_type", f"send the body as {accepted}")
+
+
+def _content_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+async def read_raw(request: Request) -> bytes:
     if declared_length(request) > MAX_BODY_BYTES:
         raise ApiError(413, "body_too_large", "the body is over 1 MB")
     chunks, size = [], 0
@@ -28,7 +54,10 @@ async def read_json_body(request: Request, *, allow_form: bool = False) -> str:
         if size > MAX_BODY_BYTES:
             raise ApiError(413, "body_too_large", "the body is over 1 MB")
         chunks.append(chunk)
-    raw = b"".join(chunks)
+    return b"".join(chunks)
+
+
+def _json_text(raw: bytes) -> str:
     try:
         text = raw.decode("utf-8")
         parsed = loads_storable(text)
@@ -41,6 +70,28 @@ async def read_json_body(request: Request, *, allow_form: bool = False) -> str:
     if "\x00" in text or "\\u0000" in text:
         raise ApiError(400, "malformed_json", "the body contains a NUL character, which cannot be stored")
     return text
+
+
+def _form_json(raw: bytes) -> str:
+    try:
+        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(raw),
+                          max_num_fields=5000)
+    except (UnicodeDecodeError, ValueError):
+        raise ApiError(400, "malformed_form", "the body is not a valid UTF-8 form") from None
+    fields = dict(pairs)
+    if "json" in fields:
+        return _json_text(fields["json"].encode("utf-8"))
+    nested: dict = {}
+    for key, value in pairs:
+        path = [key.split("[", 1)[0], *_BRACKETS.findall(key)] if "[" in key else [key]
+        node = nested
+        for part in path[:-1]:
+            child = node.get(part)
+            node = node.setdefault(part, {}) if not isinstance(child, dict) else child
+            if not isinstance(node, dict):
+                raise ApiError(400, "malformed_form", f"the form key {key!r} clashes with another")
+        node[path[-1]] = value
+    return _json_text(json.dumps(nested, ensure_ascii=False).encode("utf-8"))
 
 
 def loads_storable(text: str):

@@ -21,11 +21,13 @@ from service.errors import SQL_REFUSALS
 
 
 class GroupCommit:
-    def __init__(self, pool: AsyncConnectionPool, query: str, *, max_batch: int = 64, in_flight: int = 2):
-        """`query` takes one array per parameter (in `submit`'s order) and returns, per request, a row
-        that starts with its 1-based position in the arrays."""
+    def __init__(self, pool: AsyncConnectionPool, query: str, *, max_batch: int = 64, in_flight: int = 2,
+                 fixed: tuple = ()):
+        """`query` takes the `fixed` parameters, then one array per parameter (in `submit`'s order), and
+        returns, per request, a row that starts with its 1-based position in the arrays."""
         self.pool = pool
         self.query = query
+        self.fixed = fixed
         self.max_batch = max_batch
         self.in_flight = in_flight
         self._queued: list[tuple[Sequence, asyncio.Future]] = []
@@ -50,7 +52,7 @@ class GroupCommit:
         columns = [list(column) for column in zip(*(params for params, _ in batch), strict=True)]
         try:
             async with self.pool.connection() as conn:
-                rows = await (await conn.execute(self.query, columns)).fetchall()
+                rows = await (await conn.execute(self.query, (*self.fixed, *columns))).fetchall()
         except SQL_REFUSALS as exc:
             if split_on_refusal:
                 for one in batch:

@@ -12,34 +12,31 @@ class _Open(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
-class PerfectPayCustomer(_Open):
-    full_name: str | None = None
+class GatewayNotification(_Open):
+    """A checkout platform's own notification, as it sends it (../shared/reference/gateways_br.md): each
+    gateway's adapter in SQL reads it. Perfect Pay's, for one: token, code, sale_status_enum, sale_amount,
+    customer, metadata.src."""
+
+
+class UtmifyCustomer(_Open):
+    name: str | None = None
     email: str | None = None
-    identification_number: str | None = None
-    phone_extension: str | None = None
-    phone_area_code: str | None = None
-    phone_number: str | None = None
+    phone: str | None = None
+    document: str | None = None
+    country: str | None = None
     ip: str | None = None
-    user_agent: str | None = None
 
 
-class PerfectPayPostback(_Open):
-    token: str = Field(description="The Perfect Pay webhook token (compared by hash).")
-    code: str = Field(description="Perfect Pay sale code: the idempotency key of the sale.")
-    sale_status_enum: int
-    sale_amount: float | None = None
-    currency_enum: int | None = None
-    customer: PerfectPayCustomer | None = None
-    metadata: dict[str, Any] | None = Field(None, description="Checkout tracking: src = our visitor id, utm_*.")
-    date_created: str | None = None
-    date_approved: str | None = None
-
-
-class MercadoPagoNotification(_Open):
-    id: int | str | None = None
-    type: str = "payment"
-    action: str | None = None
-    data: dict[str, Any]
+class UtmifyOrder(_Open):
+    orderId: str = Field(description="The order id: with status, the idempotency key.")  # noqa: N815 - Utmify's name
+    status: str = Field(description="waiting_payment | paid | refused | refunded | chargedback")
+    createdAt: str = Field(description="YYYY-MM-DD HH:MM:SS in UTC")  # noqa: N815
+    approvedDate: str | None = None  # noqa: N815
+    customer: UtmifyCustomer | None = None
+    products: list[dict[str, Any]] | None = None
+    trackingParameters: dict[str, Any] | None = None  # noqa: N815
+    commission: dict[str, Any] | None = Field(None, description="totalPriceInCents, currency")
+    isTest: bool | None = Field(None, description="true: a test, never a live event")  # noqa: N815
 
 
 class BrowserEvent(_Open):

@@ -47,3 +47,13 @@ def verify_mercadopago(header: str | None, request_id: str | None, data_id: str 
         if hmac.compare_digest(expected, v1):
             return None
     return "bad_signature"
+
+
+def verify_hmac_hex(algorithm: str, raw_body: bytes, signature: str | None, secret: str) -> bool:
+    """Kiwify (HMAC-SHA1 in ?signature=) and Eduzz (HMAC-SHA256 in x-signature): lowercase hex over the raw
+    body exactly as received (gateways_br.md §2.1, §3.1); a "sha256=" prefix is tolerated."""
+    if not signature:
+        return False
+    given = signature.strip().lower().removeprefix(f"{algorithm}=")
+    expected = hmac.new(secret.encode(), raw_body, getattr(hashlib, algorithm)).hexdigest()
+    return hmac.compare_digest(expected, given)

@@ -9,7 +9,7 @@ import threading
 
 import psycopg
 
-from tests.apiutil import make_tenant, postback
+from tests.apiutil import PP_TOKEN, make_tenant, postback
 
 COPIES = 10
 
@@ -24,8 +24,8 @@ def test_ten_concurrent_copies_yield_exactly_one_queued_event(dsn):
     def deliver(i: int) -> None:
         barrier.wait()
         answers[i] = conns[i].execute(
-            "select http_status, response from tracking.ingest_perfectpay(%s, %s, '{}', %s)",
-            (tenant.perfectpay_key, body, f"storm-{i}")).fetchone()
+            "select http_status, response from tracking.ingest_webhook('perfectpay', %s, %s, %s, '{}', %s)",
+            (tenant.perfectpay_key, body, PP_TOKEN, f"storm-{i}")).fetchone()
 
     threads = [threading.Thread(target=deliver, args=(i,)) for i in range(COPIES)]
     for t in threads:

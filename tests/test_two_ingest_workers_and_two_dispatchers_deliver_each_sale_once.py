@@ -40,8 +40,9 @@ def test_each_sale_is_one_event_delivered_once_by_two_of_each_worker(conn, dsn):
             for copy in range(COPIES):
                 for i in range(0, SALES, 50):
                     chunk = bodies[i:i + 50]
-                    conn.execute("select count(*) from tracking.ingest_perfectpay_batch(%s, %s, %s::jsonb[], %s)",
-                                 ([key] * len(chunk), chunk, ["{}"] * len(chunk),
+                    conn.execute("select count(*) from tracking.ingest_webhook_batch("
+                                 "'perfectpay', %s, %s, %s, %s::jsonb[], %s)",
+                                 ([key] * len(chunk), chunk, [PP_TOKEN] * len(chunk), ["{}"] * len(chunk),
                                   [f"sc-{copy}-{i + k}" for k in range(len(chunk))]))
             deadline = time.monotonic() + 120
             while conn.execute("select count(*) from tracking.events where company_id = %s and status = 'sent'",

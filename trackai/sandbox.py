@@ -24,6 +24,7 @@ from core import tenants
 from core.secrets import Keyring
 from core.settings import LOCAL_PORT, Settings
 from fakes import whatsapp as wa
+from fakes.checkouts import Checkout
 from fakes.perfectpay import approved_now
 from jobs.registry import WORKERS
 from trackai import db as dbops
@@ -33,6 +34,7 @@ SANDBOX_SLUG = "sandbox"
 SANDBOX_PIXEL = "100000000000001"
 SANDBOX_TOKEN = "EAAsandboxtoken"
 SANDBOX_PP_TOKEN = "0123456789abcdef0123456789abcdef"
+SANDBOX_HOTTOK = "sandbox-hotmart-hottok-0001"
 SANDBOX_ORIGIN = "http://127.0.0.1:8000"
 SANDBOX_WABA = "100000000000777"
 SANDBOX_PHONE_ID = "100000000000888"
@@ -120,6 +122,8 @@ def ensure_sandbox_tenant(settings: Settings) -> dict:
                                  " and disabled_at is null", (company,)).fetchall())
         if "perfectpay" not in keys:
             keys["perfectpay"] = tenants.add_endpoint(conn, company, "perfectpay", SANDBOX_PP_TOKEN)
+        if "hotmart" not in keys:
+            keys["hotmart"] = tenants.connect_checkout(conn, keyring, company, "hotmart", SANDBOX_HOTTOK)
         if "collector" not in keys:
             keys["collector"] = tenants.add_endpoint(conn, company, "collector")
         tenants.allow_origin(conn, company, SANDBOX_ORIGIN)
@@ -177,8 +181,8 @@ def run_whatsapp_leg(base: str, settings: Settings, tenant: dict, app_secret: st
     return wait_sent(settings, sale.json()["event_id"])
 
 
-def run_main_job(base: str, settings: Settings, tenant: dict) -> dict:
-    """A click, then a sale through the public webhook URL; wait until Meta has it."""
+def _click(base: str, tenant: dict) -> str:
+    """A visit from an ad on the landing page: the visitor id its checkout links carry."""
     visitor = f"sbx-{uuid.uuid4().hex[:12]}"
     fbclid = "IwAR" + uuid.uuid4().hex
     click = httpx.post(f"{base}/collect", params={"key": tenant["collector"]}, timeout=10, headers={
@@ -187,6 +191,12 @@ def run_main_job(base: str, settings: Settings, tenant: dict) -> dict:
         "url": f"{SANDBOX_ORIGIN}/oferta?fbclid={fbclid}", "fbclid": fbclid,
         "fbp": f"fb.1.{int(time.time() * 1000)}.{uuid.uuid4().int % 2**31}", "utm_source": "facebook"})
     click.raise_for_status()
+    return visitor
+
+
+def run_main_job(base: str, settings: Settings, tenant: dict) -> dict:
+    """A click, then a sale through the public webhook URL; wait until Meta has it."""
+    visitor = _click(base, tenant)
     webhook = f"{base}/webhooks/perfectpay/{tenant['perfectpay']}"
     sale = httpx.post(webhook, timeout=10, json={
         "token": SANDBOX_PP_TOKEN, "code": f"PPSBX{uuid.uuid4().hex[:10].upper()}", "sale_amount": 197.0,
@@ -198,6 +208,18 @@ def run_main_job(base: str, settings: Settings, tenant: dict) -> dict:
     })
     sale.raise_for_status()
     return {"webhook": webhook, **wait_sent(settings, sale.json()["event_id"])}
+
+
+def run_hotmart_leg(base: str, settings: Settings, tenant: dict) -> dict:
+    """A click, then a Hotmart sale (its 2.0.0 notification, the hottok in its header, the visitor id
+    back in purchase.origin.xcod); wait until Meta has it."""
+    visitor = _click(base, tenant)
+    hotmart = Checkout("hotmart", SANDBOX_HOTTOK)
+    with httpx.Client(base_url=base, timeout=10) as client:
+        sale = hotmart.send(client, tenant["hotmart"], hotmart.notification(
+            "approved", f"HP{uuid.uuid4().int % 10**10:010d}", visitor=visitor))
+    sale.raise_for_status()
+    return {"webhook": f"{base}{hotmart.path(tenant['hotmart'])}", **wait_sent(settings, sale.json()["event_id"])}
 
 
 class SandboxRefused(RuntimeError):
@@ -253,6 +275,10 @@ def main(settings: Settings, allow_hosted: bool = False) -> int:
     print(f"[main job] collector key: {tenant['collector']}")
     print(f"[main job] Purchase {result['event_id'][:16]}… matched by {result['match_key']}, "
           f"estimated match quality {result['match_quality']:.1f}/10, delivered: fbtrace_id {result['fbtrace_id']}")
+    hotmart = run_hotmart_leg(base, settings, tenant)
+    print(f"[hotmart] webhook URL: {hotmart['webhook']}")
+    print(f"[hotmart] Purchase {hotmart['event_id'][:16]}… matched by {hotmart['match_key']}, estimated match "
+          f"quality {hotmart['match_quality']:.1f}/10, delivered: fbtrace_id {hotmart['fbtrace_id']}")
     app_secret = env.get("WHATSAPP_APP_SECRET") or settings.whatsapp_app_secret
     if app_secret:
         leg = run_whatsapp_leg(base, settings, tenant, app_secret)

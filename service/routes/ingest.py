@@ -13,20 +13,21 @@ from psycopg_pool import AsyncConnectionPool
 
 from core.request_context import request_id_var
 from core.secrets import Keyring, SecretError
-from service.body import declared_length, kept_headers, read_json_body
+from service import gateways
+from service.body import declared_length, kept_headers, read_gateway_body, read_json_body
 from service.errors import SQL_REFUSALS, ApiError, error_response, sql_refusal
 from service.group_commit import GroupCommit
 from service.schemas import (
     BrowserEvent,
     BusinessEvent,
     Conversion,
+    GatewayNotification,
     LeadCapture,
-    MercadoPagoNotification,
-    PerfectPayPostback,
     PurchaseRecord,
+    UtmifyOrder,
     body_doc,
 )
-from service.signatures import verify_mercadopago
+from service.signatures import verify_hmac_hex, verify_mercadopago
 
 router = APIRouter(tags=["ingestion"])
 
@@ -78,23 +79,84 @@ async def _log_rejection(request: Request, source: str, exc: ApiError) -> None:
         )
 
 
-@router.post("/webhooks/perfectpay/{endpoint_key}", responses=ANSWERS,
-             openapi_extra=body_doc(PerfectPayPostback),
-             summary="Perfect Pay postback (authenticated by its token field)")
-async def perfectpay(endpoint_key: str, request: Request) -> Response:
-    body = await _body_or_reject(request, "perfectpay")
-    # stored together with the postbacks arriving meanwhile (service/group_commit.py): one commit for all
-    return await _answer(request, "perfectpay", request.app.state.perfectpay_commit.submit(
-        (endpoint_key, body, kept_headers(request), request_id_var.get())))
+@router.post("/webhooks/{gateway}/{endpoint_key}", responses=ANSWERS,
+             openapi_extra=body_doc(GatewayNotification),
+             summary="A checkout's sale notification: perfectpay, hotmart, kiwify, eduzz, monetizze, braip, kirvano, "
+                     "ticto (each authenticated the way its platform does; tracking.gateways)")
+async def gateway_webhook(gateway: str, endpoint_key: str, request: Request) -> Response:
+    known = await gateways.of(request.app)
+    config = known.get(gateway)
+    if config is None or gateway == "utmify":
+        raise ApiError(404, "unknown_gateway", f"Track AI takes no notifications from {gateway!r} at this URL;"
+                       f" it knows {', '.join(sorted(g for g in known if g != 'utmify'))}")
+    if config.auth == "mercadopago":
+        return await _mercadopago(endpoint_key, request)
+    return await _gateway_notification(config, endpoint_key, request)
+
+
+@router.post("/api/v1/orders", responses=ANSWERS, openapi_extra=body_doc(UtmifyOrder),
+             summary="An order in Utmify's send-orders format (x-api-token: the company's orders token)")
+async def utmify_order(request: Request) -> Response:
+    return await _gateway_notification((await gateways.of(request.app))["utmify"], None, request)
+
+
+async def _gateway_notification(config: gateways.Gateway, endpoint_key: str | None, request: Request) -> Response:
+    source = config.gateway
+    try:
+        raw, body = await read_gateway_body(request, config.body_format)
+    except ApiError as exc:
+        await _log_rejection(request, source, exc)
+        raise
+    credential = config.credential(request, json.loads(body))
+    if config.auth != "token":
+        await _verify_signature(config, endpoint_key, request, raw, credential)
+    # stored together with the notifications arriving meanwhile (service/group_commit.py): one commit for all
+    return await _answer(request, source, _webhook_commit(request.app, source).submit(
+        (endpoint_key, body, credential if config.auth == "token" else None, kept_headers(request),
+         request_id_var.get())))
+
+
+async def _verify_signature(config: gateways.Gateway, endpoint_key: str, request: Request, raw: bytes,
+                            signature: str | None) -> None:
+    """A signature gateway's HMAC over the raw bytes, with the company's decrypted secret. An unknown key
+    goes on: the batch answers it 404 like any other."""
+    async with request.app.state.pool.connection() as conn:
+        row = await (await conn.execute(
+            "select company_id::text, key_id, ciphertext from tracking.endpoint_secret(%s, %s, %s)",
+            (endpoint_key, config.gateway, config.secret_kind))).fetchone()
+    if row is None:
+        return
+    company_id, key_id, ciphertext = row
+    if ciphertext is None:
+        raise ApiError(409, "webhook_secret_missing", f"this company has no {config.label} "
+                       f"{config.credential_label} saved; add it in the setup")
+    try:
+        secret = Keyring.parse(request.app.state.settings.secret_key).decrypt(
+            key_id, ciphertext, company_id, config.secret_kind)
+    except SecretError as exc:
+        raise ApiError(503, "secret_unavailable", str(exc)) from None
+    algorithm = config.auth.removeprefix("hmac_").removesuffix("_hex")
+    if not verify_hmac_hex(algorithm, raw, signature, secret):
+        exc = ApiError(401, "bad_signature", f"{config.names_where()} is not the {algorithm.upper()} HMAC of the "
+                       f"body with the {config.label} {config.credential_label} saved for this company"
+                       if signature else f"no signature: {config.label} sends it in {config.names_where()}")
+        await _log_rejection(request, config.gateway, exc)
+        raise exc
 
 
 # webhook traffic: served by service.hot_routes, past FastAPI's routing
-HOT_ENDPOINTS = (perfectpay,)
+HOT_ENDPOINTS = (gateway_webhook,)
 
 
-def perfectpay_group_commit(pool: AsyncConnectionPool) -> GroupCommit:
-    return GroupCommit(pool, "select ord, http_status, response::text from tracking.ingest_perfectpay_batch("
-                             "%b::text[], %b::text[], %b::text[]::jsonb[], %b::text[])")
+def _webhook_commit(app, gateway: str) -> GroupCommit:
+    """The gateway's group commit, made on first use."""
+    commits = app.state.webhook_commits
+    if gateway not in commits:
+        commits[gateway] = GroupCommit(
+            app.state.pool, "select ord, http_status, response::text from tracking.ingest_webhook_batch("
+                            "%s, %b::text[], %b::text[], %b::text[], %b::text[]::jsonb[], %b::text[])",
+            fixed=(gateway,))
+    return commits[gateway]
 
 
 def collector_group_commit(pool: AsyncConnectionPool) -> GroupCommit:
@@ -102,15 +164,10 @@ def collector_group_commit(pool: AsyncConnectionPool) -> GroupCommit:
                              "%b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[])")
 
 
-@router.post("/webhooks/mercadopago/{endpoint_key}", responses=ANSWERS,
-             openapi_extra=body_doc(MercadoPagoNotification),
-             summary="Mercado Pago notification (x-signature verified; the payment is fetched by a worker)")
-async def mercadopago(
-    endpoint_key: str,
-    request: Request,
-    x_signature: str | None = Header(None),
-    x_request_id: str | None = Header(None),
-) -> Response:
+async def _mercadopago(endpoint_key: str, request: Request) -> Response:
+    """Mercado Pago: x-signature over a manifest of the notification (gateways.md §2.2); the payment is
+    fetched by its worker."""
+    x_signature, x_request_id = request.headers.get("x-signature"), request.headers.get("x-request-id")
     body = await _body_or_reject(request, "mercadopago")
     async with request.app.state.pool.connection() as conn:
         # the replay window is judged by the database's clock, not this server's

@@ -45,8 +45,8 @@ INGEST_REQUESTS = Counter("trackai_ingest_requests", "Ingest requests by source 
 
 # route template -> ingest source
 INGEST_ROUTES = {
-    "/webhooks/perfectpay/{endpoint_key}": "perfectpay",
-    "/webhooks/mercadopago/{endpoint_key}": "mercadopago",
+    "/webhooks/{gateway}/{endpoint_key}": "gateway",  # the gateway named in the path, when it is one
+    "/api/v1/orders": "utmify",
     "/collect": "collector",
     "/api/meta/conversions": "api",
     "/api/leads/capture": "api",
@@ -91,6 +91,10 @@ class MetricsMiddleware:
             HTTP_REQUESTS.labels(method, route, str(status)).inc()
             HTTP_LATENCY.labels(method, route).observe(elapsed)
             source = INGEST_ROUTES.get(route)
+            if source == "gateway":
+                source = scope.get("path_params", {}).get("gateway")
+                if source not in (getattr(scope["app"].state, "gateways", None) or {}):
+                    source = "unknown_gateway"  # a label per made-up name would grow without bound
             if source and method == "POST":
                 outcome = "accepted" if status < 400 else "rejected" if status < 500 else "error"
                 INGEST_REQUESTS.labels(source, outcome).inc()

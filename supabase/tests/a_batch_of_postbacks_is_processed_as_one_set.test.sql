@@ -22,9 +22,10 @@ create function pg_temp.store(codes text [], statuses int []) returns bigint []
 language sql as $$
   select array(
     select (a.response ->> 'inbound_id')::bigint
-    from tracking.ingest_perfectpay_batch(
+    from tracking.ingest_webhook_batch('perfectpay',
       array(select 'pp-set-key-00001' from pg_catalog.unnest(codes)),
       array(select pg_temp.postback(c, s) from unnest(codes, statuses) as x (c, s)),
+      array(select 'tok-1' from pg_catalog.unnest(codes)),
       array(select '{}'::jsonb from pg_catalog.unnest(codes)),
       array(select 'req-' || c from pg_catalog.unnest(codes) as c)) as a
     order by a.ord)

@@ -1,4 +1,4 @@
--- tracking.ingest_perfectpay_batch (group commit): every postback of a batch gets the answer it would get
+-- tracking.ingest_webhook_batch (group commit), for Perfect Pay: every postback of a batch gets the answer it would get
 -- alone, in order; only the accepted ones are stored (token redacted) and queued for the ingest worker,
 -- one message each; the refused ones are logged as rejections. A lone postback is the batch of one.
 begin;
@@ -9,7 +9,7 @@ insert into tracking.endpoints (company_id, kind, public_key, token_sha256)
 values (:'co', 'perfectpay', 'pp-batch-key-0001', encode(sha256('tok-1'::bytea), 'hex'));
 
 create temp table answers as
-select * from tracking.ingest_perfectpay_batch(
+select * from tracking.ingest_webhook_batch('perfectpay',
   array['pp-batch-key-0001', 'no-such-key-00001', 'pp-batch-key-0001', 'pp-batch-key-0001', 'pp-batch-key-0001'],
   array[
     '{"token": "tok-1", "code": "B-1", "sale_status_enum": 2}',
@@ -18,6 +18,7 @@ select * from tracking.ingest_perfectpay_batch(
     '{"token": "tok-1", "sale_status_enum": 2}',
     '{"token": "tok-1", "code": "B-5", "sale_status_enum": 2}'
   ],
+  array['tok-1', 'tok-1', 'wrong', 'tok-1', 'tok-1'],
   array['{}', '{}', '{}', '{}', '{"user-agent": "pp"}']::jsonb [],
   array['r-1', 'r-2', 'r-3', 'r-4', 'r-5']
 );
@@ -47,12 +48,12 @@ select results_eq(
   $$values ('r-2', 404), ('r-3', 401), ('r-4', 422)$$, 'the refused ones are logged as rejections');
 
 select is(
-  (select count(*)::int from tracking.ingest_perfectpay_batch(
-     array['no-such-key-00001'], array['{}'], array['{}']::jsonb [], array['r-none'])),
+  (select count(*)::int from tracking.ingest_webhook_batch('perfectpay',
+     array['no-such-key-00001'], array['{}'], array['x'], array['{}']::jsonb [], array['r-none'])),
   1, 'a batch with nothing to store queues nothing and still answers');
 select results_eq(
-  $$select http_status, response ->> 'status' from tracking.ingest_perfectpay('pp-batch-key-0001',
-      '{"token": "tok-1", "code": "B-6", "sale_status_enum": 2}', '{}', 'r-6')$$,
+  $$select http_status, response ->> 'status' from tracking.ingest_webhook('perfectpay', 'pp-batch-key-0001',
+      '{"token": "tok-1", "code": "B-6", "sale_status_enum": 2}', 'tok-1', '{}', 'r-6')$$,
   $$values (200, 'accepted')$$, 'a lone postback is the batch of one');
 
 select * from finish();

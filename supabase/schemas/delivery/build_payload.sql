@@ -1,5 +1,6 @@
 -- The request body Meta expects for these events (meta_capi.md §1, §2): {"data": [...], "test_event_code"}.
--- event_time in epoch seconds; test_event_code from the destination, else the company's test mode.
+-- event_time in epoch seconds; test_event_code the events' own (a platform's test notification; delivery.plan
+-- never mixes them with others), else the destination's, else the company's test mode.
 create or replace function delivery.build_payload(destination bigint, event_pks bigint []) returns jsonb
 language sql stable
 set search_path = ''
@@ -26,7 +27,8 @@ as $$
       from tracking.events e
       where e.id = any(event_pks)
     ),
-    'test_event_code', coalesce(d.test_event_code, c.test_event_code)))
+    'test_event_code', coalesce((select pg_catalog.max(e.extra ->> 'test_event_code') from tracking.events as e
+                                 where e.id = any(event_pks)), d.test_event_code, c.test_event_code)))
   from delivery.destinations d
   join app.companies c on c.id = d.company_id
   where d.id = destination

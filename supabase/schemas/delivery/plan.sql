@@ -1,7 +1,8 @@
 -- Sort what a dispatcher read from the 'dispatch' queue. Messages whose event is gone, already sent,
 -- dead or skipped (a redelivery, a duplicate) are deleted; a paused destination's are deleted too (its
 -- events stay queued; resume_destination re-queues them); a destination whose breaker holds gets its
--- messages re-timed. Returns the groups to send, at most one probe among them.
+-- messages re-timed. Returns the groups to send, at most one probe among them: a platform's test events
+-- (their own test_event_code) go apart from the rest, since Meta takes one test_event_code per request.
 create or replace function delivery.plan(msg_list bigint [], event_list bigint [])
 returns table (destination_id bigint, msg_ids bigint [], event_pks bigint [], probe boolean)
 language plpgsql
@@ -15,7 +16,7 @@ declare
 begin
   for g in
     with r as (
-      select m.msg_id, m.event_pk, e.destination_id as dest,
+      select m.msg_id, m.event_pk, e.destination_id as dest, e.extra ->> 'test_event_code' as test_code,
              coalesce(e.status in ('queued', 'retrying') and e.destination_id is not null, false)
              and pg_catalog.row_number() over (partition by m.event_pk order by m.msg_id) = 1 as keep
       from unnest(msg_list, event_list) as m (msg_id, event_pk)
@@ -25,7 +26,7 @@ begin
            pg_catalog.array_agg(r.msg_id order by r.event_pk) as msgs,
            pg_catalog.array_agg(r.event_pk order by r.event_pk) as evs
     from r
-    group by 1
+    group by 1, case when r.keep then r.test_code end
     order by 1 nulls first
   loop
     if g.dest is null then

@@ -17,6 +17,10 @@ grant select (id, company_id, name, prefix, created_at, revoked_at) on table tra
 revoke all on table tracking.currencies from public, anon, authenticated, service_role, looker_reader;
 grant all on table tracking.currencies to service_role;
 
+revoke all on table tracking.gateways from public, anon, authenticated, service_role, looker_reader;
+grant all on table tracking.gateways to service_role;
+grant select on table tracking.gateways to authenticated;
+
 revoke all on table tracking.endpoints from public, anon, authenticated, service_role, looker_reader;
 grant all on table tracking.endpoints to service_role;
 grant select (id, company_id, kind, public_key, created_at, disabled_at) on table tracking.endpoints to authenticated;

@@ -1,12 +1,12 @@
--- Mercado Pago's adapter: a notification's payment, as the worker fetched it (gateways.md §2), as the
--- common sale shape.
-create or replace function tracking.mercadopago_sale(i tracking.inbound, payment jsonb) returns tracking.sale_input
+-- Mercado Pago's adapter: a notification's payment, as the worker fetched it into the stored body's
+-- "payment" (gateways.md §2), as the common sale shape.
+create or replace function tracking.mercadopago_sale(i tracking.inbound) returns tracking.sale_input
 language plpgsql stable
 set search_path = ''
 as $$
 declare
-  p jsonb := coalesce(payment, '{}'::jsonb);
-  payer jsonb := coalesce(payment -> 'payer', '{}'::jsonb);
+  p jsonb := coalesce(i.body -> 'payment', '{}'::jsonb);
+  payer jsonb := coalesce(i.body -> 'payment' -> 'payer', '{}'::jsonb);
   phone text;
 begin
   if p ->> 'id' is null or p ->> 'status' is null then
@@ -31,7 +31,7 @@ begin
       end,
       'client_ip_address', p -> 'additional_info' ->> 'ip_address'),
     coalesce((p ->> 'date_approved')::timestamptz, (p ->> 'date_created')::timestamptz),
-    i.request_id, null)::tracking.sale_input;
+    i.request_id, null, false, null)::tracking.sale_input;
 end
 $$;
-revoke all on function tracking.mercadopago_sale(tracking.inbound, jsonb) from public, anon, authenticated, service_role, looker_reader;
+revoke all on function tracking.mercadopago_sale(tracking.inbound) from public, anon, authenticated, service_role, looker_reader;

@@ -1,6 +1,6 @@
 -- The cheap checks made before a Perfect Pay postback is acknowledged: a field that would certainly make
 -- processing fail or send Meta an event it refuses. Returns {field, message} for the first one, or null.
--- (The postback is still stored raw; tracking.ingest_perfectpay_batch answers 422 naming the field.)
+-- (The postback is still stored raw; tracking.ingest_webhook_batch answers 422 naming the field.)
 create or replace function tracking.perfectpay_field_problem(b jsonb) returns jsonb
 language plpgsql stable
 set search_path = ''

@@ -1,4 +1,5 @@
--- Perfect Pay's adapter: a stored postback (gateways.md §1) as the common sale shape. plpgsql of simple
+-- Perfect Pay's adapter: a stored postback (gateways.md §1) as the common sale shape; its problem is the
+-- first field that will certainly fail (tracking.perfectpay_field_problem). plpgsql of simple
 -- expressions: it runs once per postback, and a SQL function's query would cost more than the work.
 create or replace function tracking.perfectpay_sale(i tracking.inbound) returns tracking.sale_input
 language plpgsql stable
@@ -14,7 +15,14 @@ declare
   calling_code text := pg_catalog.ltrim(
     pg_catalog.regexp_replace(coalesce(c ->> 'phone_extension', ''), '[^0-9]', '', 'g'), '0');
   phone text;
+  problem jsonb;
 begin
+  if coalesce(b ->> 'code', '') = '' or b ->> 'sale_status_enum' is null then
+    problem := pg_catalog.jsonb_build_object('field', case when coalesce(b ->> 'code', '') = '' then 'code' else 'sale_status_enum' end,
+      'message', 'a Perfect Pay postback needs code and sale_status_enum', 'code', 'missing_fields');
+  else
+    problem := tracking.perfectpay_field_problem(b);
+  end if;
   if coalesce(c ->> 'phone_number', '') <> '' then
     phone := case when calling_code ~ '^[1-9][0-9]{0,2}$' then '+' || calling_code || ' ' else '' end
              || coalesce(c ->> 'phone_area_code', '') || (c ->> 'phone_number');
@@ -33,11 +41,12 @@ begin
       'db', coalesce(c ->> 'birthday', c ->> 'date_birth'),
       'ct', c ->> 'city', 'st', c ->> 'state', 'zp', c ->> 'zip_code', 'country', c ->> 'country',
       'client_ip_address', c ->> 'ip', 'client_user_agent', c ->> 'user_agent'),
-    coalesce(tracking.brt_timestamp(b ->> 'date_approved'), tracking.brt_timestamp(b ->> 'date_created')),
+    coalesce(tracking.parse_time(b -> 'date_approved', 'brt'), tracking.parse_time(b -> 'date_created', 'brt')),
     i.request_id,
     -- a subscription's charge number (above 1: an automatic renewal)
     case when b -> 'subscription' ->> 'charges_made' ~ '^[0-9]{1,6}$'
-         then (b -> 'subscription' ->> 'charges_made')::int end
+         then (b -> 'subscription' ->> 'charges_made')::int end,
+    false, problem
   )::tracking.sale_input;
 end
 $$;

@@ -1,20 +1,27 @@
 -- One stored gateway request, processed in a subtransaction: a failure keeps the row, marked failed
--- with the error (replayable). `payment`: what the Mercado Pago worker fetched for its notification.
+-- with the error (replayable). `payment`: what the Mercado Pago worker fetched for its notification,
+-- kept in the stored body for its adapter.
 create or replace function tracking.process_inbound(inbound_pk bigint, payment jsonb default null) returns text
 language plpgsql
 set search_path = ''
 as $$
 declare
   i tracking.inbound;
+  sale tracking.sale_input;
   flags text [];
 begin
-  select * into i from tracking.inbound as x where x.id = inbound_pk for update;
+  perform from tracking.inbound as x where x.id = inbound_pk for update;
   begin
     if payment is not null then
       update tracking.inbound as x set body = x.body || pg_catalog.jsonb_build_object('payment', payment)
       where x.id = inbound_pk;
     end if;
-    select r.flags into flags from tracking.record_sales(array[tracking.sale_of(i, payment)]) as r;
+    select * into i from tracking.inbound as x where x.id = inbound_pk;
+    select * into strict sale from tracking.sales_of(array[i]);
+    if sale.problem is not null then
+      raise exception 'refused (422): %', sale.problem ->> 'message' using errcode = '22023';
+    end if;
+    select r.flags into flags from tracking.record_sales(array[sale]) as r;
     if i.status <> 'processed' or flags <> '{}' then
       perform tracking.mark_inbound(array[inbound_pk], true, null, flags);
     end if;

@@ -4,7 +4,11 @@
 -- gateway's charge number above 1) or a refund is system_generated; a checkout is decided by
 -- tracking.record_events once it knows whether the page and the browser are known. A sale that comes
 -- more than once in a batch (the gateway's retries, its status moving on) is recorded in arrival order,
--- one round per copy. Answers each inbound's flags ('unknown_status' when no mapping knows the status).
+-- one round per copy. A notification without an order (an abandoned cart, a ping) records nothing but
+-- its flags. A platform's test notification is never live and never revenue: its event carries the
+-- company's test_event_code (its setup session's, once setup is over), and without one no event is made.
+-- Answers each inbound's flags: the mapping's flag (refused, abandoned_cart ...), 'unknown_status' when
+-- no mapping knows the status, 'test' for a test.
 create or replace function tracking.record_sales(sales tracking.sale_input [])
 returns table (inbound_id bigint, flags text [])
 language plpgsql
@@ -30,11 +34,19 @@ begin
 
     return query
     with mapped as (
-      select s.*, m.id as mapping_id, m.meta_event, coalesce(m.sale_effect, 'none') as sale_effect,
+      select s.*, m.id as mapping_id, coalesce(m.sale_effect, 'none') as sale_effect, m.flag,
+        case when s.provider_ref is null or (s.test and t.code is null) then null else m.meta_event end as meta_event,
+        case when s.test then pg_catalog.jsonb_build_object('test_event_code', t.code) else '{}'::jsonb end as extra,
         case when s.charge_number > 1 then 'renewal'
              when m.sale_effect in ('refund', 'chargeback') then 'refund' else 'checkout' end as happened
       from pg_catalog.unnest(round_sales) as s
       left join lateral tracking.status_mapping_of(s.company_id, s.gateway, s.gateway_status) as m on true
+      left join lateral (
+        select coalesce(c.test_event_code, x.test_event_code) as code
+        from app.companies as c left join setup.sessions as x on x.company_id = c.id
+        where s.test and c.id = s.company_id
+        order by x.id desc limit 1
+      ) as t on true
     ),
 
     recorded as (
@@ -49,7 +61,7 @@ begin
             'content_ids', case when m.product_ref is not null then pg_catalog.jsonb_build_array(m.product_ref) end,
             'content_type', case when m.product_ref is not null then 'product' end)),
           case when m.visitor ~ '^[A-Za-z0-9_.-]{8,64}$' then m.visitor end, null, m.request_id,
-          '{}'::jsonb)::tracking.event_input
+          m.extra)::tracking.event_input
         from mapped as m where m.meta_event is not null order by m.inbound_id)) as r
     ),
 
@@ -61,11 +73,16 @@ begin
           tracking.hash_user_field('em', m.raw_user ->> 'em'), tracking.hash_user_field('ph', m.raw_user ->> 'ph'),
           m.occurred_at, case when m.meta_event = 'Purchase' then r.event_pk end)::tracking.sale_state
         from mapped as m left join recorded as r on r.ord = m.inbound_id
+        where m.provider_ref is not null and not m.test
         -- rows locked in one global order: two workers meeting the same sales cannot deadlock
         order by m.company_id, m.gateway, m.provider_ref)) as done
+      -- the events are recorded first, whether or not a sale below reads them (a test's has no sale)
+      where (select pg_catalog.count(*) from recorded) >= 0
     )
 
-    select m.inbound_id, case when m.mapping_id is null then array['unknown_status'] else '{}'::text [] end
+    select m.inbound_id, pg_catalog.array_remove(array[
+      case when m.mapping_id is null then 'unknown_status' else m.flag end,
+      case when m.test then 'test' end], null)
     from mapped as m cross join upserted
     order by m.inbound_id;
   end loop;
