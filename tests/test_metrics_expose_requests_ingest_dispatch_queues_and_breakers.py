@@ -30,12 +30,13 @@ def value(samples, name, **labels) -> float:
 
 def test_metrics_count_requests_ingest_and_read_the_pipeline_from_sql(conn, dsn):
     t = make_tenant(dsn)
-    route = "/webhooks/perfectpay/{endpoint_key}"
+    route = "/webhooks/{gateway}/{endpoint_key}"
     with api_client(dsn) as client:
         before = scrape(client)
         ok = client.post(f"/webhooks/perfectpay/{t.perfectpay_key}", json=postback(code=f"PP{uuid.uuid4().hex[:8]}"))
         bad = client.post(f"/webhooks/perfectpay/{t.perfectpay_key}", json=postback(token="wrong-token"))
-        assert (ok.status_code, bad.status_code) == (200, 401)
+        made_up = client.post(f"/webhooks/made-up-{uuid.uuid4().hex[:6]}/key", json={})
+        assert (ok.status_code, bad.status_code, made_up.status_code) == (200, 401, 404)
         client.get(f"/no/such/{t.perfectpay_key}")
         add_attempts(conn, t.company_id, t.destination_id, 4, "sent", latency_ms=180)
         add_attempts(conn, t.company_id, t.destination_id, 1, "retry", latency_ms=2500, error_code=2)
@@ -48,9 +49,12 @@ def test_metrics_count_requests_ingest_and_read_the_pipeline_from_sql(conn, dsn)
     assert delta("trackai_http_requests_total", method="POST", route=route, status="401") == 1
     assert delta("trackai_http_requests_total", method="GET", route="unmatched", status="404") == 1
     assert not any(t.perfectpay_key in str(k) for k in after), "a raw path leaked into a label"
-    assert delta("trackai_http_request_duration_seconds_count", method="POST", route=route) == 2
+    assert delta("trackai_http_request_duration_seconds_count", method="POST", route=route) == 3
     assert delta("trackai_ingest_requests_total", source="perfectpay", outcome="accepted") == 1
     assert delta("trackai_ingest_requests_total", source="perfectpay", outcome="rejected") == 1
+    # a gateway name nobody knows is one label, not one per name
+    assert delta("trackai_ingest_requests_total", source="unknown_gateway", outcome="rejected") == 1
+    assert not any("made-up" in str(k) for k in after)
 
     # from SQL: exact figures of this database
     assert value(after, "trackai_dispatch_attempts_total", outcome="sent") == 4

@@ -39,7 +39,7 @@ def test_request_id_links_the_log_line_to_inbound_and_event_rows(conn, dsn):
     lines = [json.loads(x) for x in handler.lines]
     mine = [x for x in lines if x.get("request_id") == rid and x["msg"] == "request"]
     assert len(mine) == 1, lines
-    assert mine[0]["route"] == "/webhooks/perfectpay/{endpoint_key}" and mine[0]["status"] == 200
+    assert mine[0]["route"] == "/webhooks/{gateway}/{endpoint_key}" and mine[0]["status"] == 200
     assert t.perfectpay_key not in json.dumps(mine[0])
 
     assert conn.execute("select request_id from tracking.inbound where company_id = %s",

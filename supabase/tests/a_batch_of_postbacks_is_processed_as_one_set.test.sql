@@ -58,7 +58,7 @@ select results_eq(
   'the new events are counted by one insert for the batch, a row per group (one statement per table)');
 select is((select count(*)::int from pgmq.q_ingest), 6, 'the messages are the caller''s to delete');
 
--- ---- a batch with a postback that cannot be processed: one by one ----------------------------------
+-- ---- a batch with a postback that identifies no sale: that row fails, the rest go on ----------------------
 select pg_temp.store(array['T-1', 'T-2'], array[2, 2]) as good \gset
 select tracking.store_inbound(:'co', 'perfectpay', 'req-bad', '{}', '{"sale_status_enum": 2}'::jsonb, false) as bad
 \gset
@@ -68,7 +68,7 @@ select results_eq(
   $$select id, case when id = $$ || :'bad' || $$ then 'failed' else 'processed' end from tracking.inbound
     where id = $$ || :'bad' || $$ or id = any('$$ || :'good' || $$') order by 1$$,
   'the bad postback fails, the others are processed');
-select matches((select error from tracking.inbound where id = :'bad'), 'provider''s id',
+select matches((select error from tracking.inbound where id = :'bad'), 'needs code',
   'the failed row keeps the error, for a replay after the fix');
 select results_eq(
   $$select provider_ref from tracking.events where company_id = '$$ || :'co' || $$' and provider_ref like 'T-%' order by 1$$,

@@ -19,7 +19,6 @@ grant all on table tracking.currencies to service_role;
 
 revoke all on table tracking.gateways from public, anon, authenticated, service_role, looker_reader;
 grant all on table tracking.gateways to service_role;
-grant select on table tracking.gateways to authenticated;
 
 revoke all on table tracking.endpoints from public, anon, authenticated, service_role, looker_reader;
 grant all on table tracking.endpoints to service_role;

@@ -18,7 +18,7 @@ begin
     end if;
     select * into i from tracking.inbound as x where x.id = inbound_pk;
     select * into strict sale from tracking.sales_of(array[i]);
-    if sale.problem is not null then
+    if tracking.unidentified(sale) then
       raise exception 'refused (422): %', sale.problem ->> 'message' using errcode = '22023';
     end if;
     select r.flags into flags from tracking.record_sales(array[sale]) as r;

@@ -1,6 +1,7 @@
 -- The ingest worker's batch, processed as a set: every request's sale through one
--- tracking.record_sales call, then every row closed by one update. A request its adapter cannot read
--- (its problem names the field) is marked failed, replayable after the fix. If any request fails, the
+-- tracking.record_sales call, then every row closed by one update. A request missing what identifies
+-- its sale (its adapter's problem names the field) is marked failed; one with a field that will fail
+-- goes on, for the gate to judge its event (invalid, replayable after the fix). If any request fails, the
 -- batch is rolled back to its start and each request goes alone (tracking.process_inbound: a failure
 -- marks that row failed, replayable, and the rest go on). The caller deletes the messages in the same
 -- transaction, so a crash before the commit leaves them to be read again.
@@ -23,18 +24,18 @@ begin
       select i from tracking.inbound as i where i.id = any(todo) order by i.id)) as s);
     select pg_catalog.array_agg(r.inbound_id), pg_catalog.array_agg(pg_catalog.array_to_string(r.flags, ','))
     into done, flag_lists
-    from tracking.record_sales(array(select s from pg_catalog.unnest(sales) as s where s.problem is null)) as r;
+    from tracking.record_sales(array(select s from pg_catalog.unnest(sales) as s where not tracking.unidentified(s))) as r;
     perform tracking.mark_inbound(pg_catalog.array_agg(d.id), true, null, pg_catalog.string_to_array(d.f, ','))
     from rows from (pg_catalog.unnest(done), pg_catalog.unnest(flag_lists)) as d (id, f)
     group by d.f;
     perform tracking.mark_inbound(array[s.inbound_id], false, 'refused (422): ' || (s.problem ->> 'message'))
-    from pg_catalog.unnest(sales) as s where s.problem is not null;
+    from pg_catalog.unnest(sales) as s where tracking.unidentified(s);
   exception when others then
     return query select t.id, tracking.process_inbound(t.id) from pg_catalog.unnest(todo) as t (id) order by t.id;
     return;
   end;
   return query
-  select s.inbound_id, case when s.problem is null then 'processed' else 'failed' end
+  select s.inbound_id, case when tracking.unidentified(s) then 'failed' else 'processed' end
   from pg_catalog.unnest(sales) as s order by s.inbound_id;
 end
 $$;

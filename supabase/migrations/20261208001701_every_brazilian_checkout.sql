@@ -135,7 +135,6 @@ grant all on table tracking.currencies to service_role;
 
 revoke all on table tracking.gateways from public, anon, authenticated, service_role, looker_reader;
 grant all on table tracking.gateways to service_role;
-grant select on table tracking.gateways to authenticated;
 
 revoke all on table tracking.endpoints from public, anon, authenticated, service_role, looker_reader;
 grant all on table tracking.endpoints to service_role;
@@ -757,7 +756,7 @@ begin
     end if;
     select * into i from tracking.inbound as x where x.id = inbound_pk;
     select * into strict sale from tracking.sales_of(array[i]);
-    if sale.problem is not null then
+    if tracking.unidentified(sale) then
       raise exception 'refused (422): %', sale.problem ->> 'message' using errcode = '22023';
     end if;
     select r.flags into flags from tracking.record_sales(array[sale]) as r;
@@ -776,8 +775,9 @@ grant execute on function tracking.process_inbound(bigint,jsonb) to service_role
 
 -- ---- schemas/tracking/process_inbound_batch.sql ----
 -- The ingest worker's batch, processed as a set: every request's sale through one
--- tracking.record_sales call, then every row closed by one update. A request its adapter cannot read
--- (its problem names the field) is marked failed, replayable after the fix. If any request fails, the
+-- tracking.record_sales call, then every row closed by one update. A request missing what identifies
+-- its sale (its adapter's problem names the field) is marked failed; one with a field that will fail
+-- goes on, for the gate to judge its event (invalid, replayable after the fix). If any request fails, the
 -- batch is rolled back to its start and each request goes alone (tracking.process_inbound: a failure
 -- marks that row failed, replayable, and the rest go on). The caller deletes the messages in the same
 -- transaction, so a crash before the commit leaves them to be read again.
@@ -800,18 +800,18 @@ begin
       select i from tracking.inbound as i where i.id = any(todo) order by i.id)) as s);
     select pg_catalog.array_agg(r.inbound_id), pg_catalog.array_agg(pg_catalog.array_to_string(r.flags, ','))
     into done, flag_lists
-    from tracking.record_sales(array(select s from pg_catalog.unnest(sales) as s where s.problem is null)) as r;
+    from tracking.record_sales(array(select s from pg_catalog.unnest(sales) as s where not tracking.unidentified(s))) as r;
     perform tracking.mark_inbound(pg_catalog.array_agg(d.id), true, null, pg_catalog.string_to_array(d.f, ','))
     from rows from (pg_catalog.unnest(done), pg_catalog.unnest(flag_lists)) as d (id, f)
     group by d.f;
     perform tracking.mark_inbound(array[s.inbound_id], false, 'refused (422): ' || (s.problem ->> 'message'))
-    from pg_catalog.unnest(sales) as s where s.problem is not null;
+    from pg_catalog.unnest(sales) as s where tracking.unidentified(s);
   exception when others then
     return query select t.id, tracking.process_inbound(t.id) from pg_catalog.unnest(todo) as t (id) order by t.id;
     return;
   end;
   return query
-  select s.inbound_id, case when s.problem is null then 'processed' else 'failed' end
+  select s.inbound_id, case when tracking.unidentified(s) then 'failed' else 'processed' end
   from pg_catalog.unnest(sales) as s order by s.inbound_id;
 end
 $$;
@@ -996,6 +996,14 @@ end
 $$;
 revoke all on function tracking.ticto_sale(tracking.inbound) from public, anon, authenticated, service_role, looker_reader;
 
+-- ---- schemas/tracking/unidentified.sql ----
+-- Whether a gateway's adapter found no order to record: its problem is missing_fields. (A field that
+-- will certainly fail, invalid_field, still makes an event, which the gate judges.)
+create or replace function tracking.unidentified(sale tracking.sale_input) returns boolean
+language sql immutable
+return coalesce(sale.problem ->> 'code' = 'missing_fields', false);
+revoke all on function tracking.unidentified(tracking.sale_input) from public, anon, authenticated, service_role, looker_reader;
+
 -- ---- schemas/tracking/utmify_sale.sql ----
 -- The Utmify "send orders" format (gateways_br.md §8), posted to /api/v1/orders: the status is status;
 -- the amount commission.totalPriceInCents (else the products' priceInCents times quantity) in cents, in
@@ -1156,10 +1164,3 @@ end
 $$;
 revoke all on function delivery.plan(bigint[],bigint[]) from public, anon, authenticated, service_role, looker_reader;
 grant execute on function delivery.plan(bigint[],bigint[]) to service_role;
-
--- ---- schemas/tracking/policies/gateways.sql ----
--- Row-level security policies on tracking.gateways (the same rows for everyone: no company's data).
-
-drop policy if exists "Signed-in users can read the gateways" on tracking.gateways;
-create policy "Signed-in users can read the gateways" on tracking.gateways
-for select to authenticated using (true);
