@@ -23,20 +23,20 @@ async def read_json_body(request: Request, *, allow_form: bool = False) -> str:
     ctype = _content_type(request)
     if ctype != "application/json" and not (allow_form and ctype == "text/plain"):
         raise ApiError(415, "unsupported_media_type", "send the body as application/json")
-    return _json_text(await read_raw(request))
+    return _parse_json(await read_raw(request))[0]
 
 
-async def read_gateway_body(request: Request, body_format: str) -> tuple[bytes, str]:
-    """(raw bytes, JSON text) of a gateway notification: JSON, or for a gateway that posts a form
+async def read_gateway_body(request: Request, body_format: str) -> tuple[bytes, str, dict]:
+    """(raw bytes, JSON text, parsed) of a gateway notification: JSON, or for a gateway that posts a form
     (Monetizze, gateways_br.md §4.2) the form as a JSON object: its `json` field when present, else the
     PHP bracket keys (venda[codigo]=...) nested."""
     ctype = _content_type(request)
     if ctype == "application/json":
         raw = await read_raw(request)
-        return raw, _json_text(raw)
+        return raw, *_parse_json(raw)
     if body_format == "form" and ctype == "application/x-www-form-urlencoded":
         raw = await read_raw(request)
-        return raw, _form_json(raw)
+        return raw, *_form_json(raw)
     accepted = "application/json or application/x-www-form-urlencoded" if body_format == "form" else "application/json"
     raise ApiError(415, "unsupported_media_type", f"send the body as {accepted}")
 
@@ -57,7 +57,7 @@ async def read_raw(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-def _json_text(raw: bytes) -> str:
+def _parse_json(raw: bytes) -> tuple[str, dict]:
     try:
         text = raw.decode("utf-8")
         parsed = loads_storable(text)
@@ -69,10 +69,10 @@ def _json_text(raw: bytes) -> str:
         raise ApiError(400, "json_too_deep", f"the JSON nests deeper than {MAX_DEPTH} levels")
     if "\x00" in text or "\\u0000" in text:
         raise ApiError(400, "malformed_json", "the body contains a NUL character, which cannot be stored")
-    return text
+    return text, parsed
 
 
-def _form_json(raw: bytes) -> str:
+def _form_json(raw: bytes) -> tuple[str, dict]:
     try:
         pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(raw),
                           max_num_fields=5000)
@@ -80,7 +80,7 @@ def _form_json(raw: bytes) -> str:
         raise ApiError(400, "malformed_form", "the body is not a valid UTF-8 form") from None
     fields = dict(pairs)
     if "json" in fields:
-        return _json_text(fields["json"].encode("utf-8"))
+        return _parse_json(fields["json"].encode("utf-8"))
     nested: dict = {}
     for key, value in pairs:
         path = [key.split("[", 1)[0], *_BRACKETS.findall(key)] if "[" in key else [key]
@@ -91,7 +91,7 @@ def _form_json(raw: bytes) -> str:
             if not isinstance(node, dict):
                 raise ApiError(400, "malformed_form", f"the form key {key!r} clashes with another")
         node[path[-1]] = value
-    return _json_text(json.dumps(nested, ensure_ascii=False).encode("utf-8"))
+    return _parse_json(json.dumps(nested, ensure_ascii=False).encode("utf-8"))
 
 
 def loads_storable(text: str):

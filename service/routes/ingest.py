@@ -103,11 +103,11 @@ async def utmify_order(request: Request) -> Response:
 async def _gateway_notification(config: gateways.Gateway, endpoint_key: str | None, request: Request) -> Response:
     source = config.gateway
     try:
-        raw, body = await read_gateway_body(request, config.body_format)
+        raw, body, parsed = await read_gateway_body(request, config.body_format)
     except ApiError as exc:
         await _log_rejection(request, source, exc)
         raise
-    credential = config.credential(request, json.loads(body))
+    credential = config.credential(request, parsed)
     if config.auth != "token":
         await _verify_signature(config, endpoint_key, request, raw, credential)
     # stored together with the notifications arriving meanwhile (service/group_commit.py): one commit for all

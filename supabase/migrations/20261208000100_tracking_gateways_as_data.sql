@@ -83,7 +83,7 @@ where company_id is null and gateway = 'perfectpay' and gateway_status = 'preche
 -- ../shared/reference/gateways_br.md; approved -> Purchase, pending PIX/boleto -> InitiateCheckout,
 -- refunded / chargeback -> the sale reversed, refused / abandoned / unknown -> stored and flagged
 insert into tracking.status_mappings (company_id, gateway, gateway_status, meta_event, sale_effect, flag)
-select null, m.gateway, m.status, nullif(m.event, ''), m.effect, nullif(m.flag, '')
+select null as company_id, m.gateway, m.status, nullif(m.event, '') as meta_event, m.effect, nullif(m.flag, '') as flag
 from (values
   ('hotmart', 'purchase_approved', 'Purchase', 'sale', ''),
   ('hotmart', 'purchase_complete', 'Purchase', 'sale', ''),
