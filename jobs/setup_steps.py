@@ -193,19 +193,31 @@ async def provision_gtm_web(ctx: StepContext) -> dict:
     return made
 
 
-def render_inputs(settings: Settings, session: dict) -> dict[str, dict]:
+def checkouts(conn: psycopg.Connection) -> dict[str, dict]:
+    """Every gateway's checkout hosts and the parameters its checkout carries to its notification (its
+    row of tracking.gateways): the landing snippet decorates links to any of them, since a seller may
+    sell on several."""
+    rows = conn.execute("select gateway, checkout_hosts, visitor_params from tracking.gateways"
+                        " order by gateway").fetchall()
+    return {gateway: {"hosts": hosts, "params": params} for gateway, hosts, params in rows}
+
+
+def render_inputs(conn: psycopg.Connection, settings: Settings, session: dict) -> dict[str, dict]:
     """The inputs of every template a session renders (the API shows the same ones)."""
+    every = checkouts(conn)
+    own = every[session["gateway"]]  # setup.sessions.gateway references tracking.gateways
     snippet = {"pixel_id": session["pixel_id"], "collector_url": collector_url(settings),
-               "collector_key": session["collector_key"], "gateway": session["gateway"]}
+               "collector_key": session["collector_key"], "gateway": session["gateway"], "checkouts": every}
     return {
         "landing_snippet": snippet,
-        "webhook_instructions": {"gateway": session["gateway"], "webhook_url": webhook_url(settings, session)},
+        "webhook_instructions": {"gateway": session["gateway"], "webhook_url": webhook_url(settings, session),
+                                 "checkout_hosts": own["hosts"], "visitor_params": own["params"]},
     }
 
 
 def store_renders(conn: psycopg.Connection, settings: Settings, session: dict, author: str) -> dict:
     out = {}
-    for kind, inputs in render_inputs(settings, session).items():
+    for kind, inputs in render_inputs(conn, settings, session).items():
         rendered = templates.render(kind, inputs)
         version, sha, created = conn.execute(
             "select version, sha256, created from setup.record_render(%s, %s, %s::jsonb, %s, %s, %s)",

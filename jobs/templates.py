@@ -20,18 +20,13 @@ import jinja2
 TEMPLATE_DIR = Path(__file__).parent / "template_files"
 META_PIXEL_SCRIPT = "https://connect.facebook.net/en_US/fbevents.js"
 SNIPPET_MAX_BYTES = 5 * 1024
-GATEWAYS = ("perfectpay", "mercadopago")
-# Perfect Pay checkout links are go.perfectpay.com.br/PPU… (gateways.md §1.6); Mercado Pago payment
-# links are mpago.la/… and mercadopago.com.br/…. Each host also matches its subdomains.
-CHECKOUT_HOSTS = {
-    "perfectpay": ["checkout.perfectpay.com.br", "go.perfectpay.com.br"],
-    "mercadopago": ["mercadopago.com.br", "mpago.la"],
-}
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 _PIXEL_ID = re.compile(r"\d{15,16}")
 _KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 _HOST = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+_GATEWAY = re.compile(r"[a-z][a-z0-9_]{1,30}")  # tracking.gateways.gateway
+_PARAM = re.compile(r"[A-Za-z0-9_]{1,30}")
 
 
 class TemplateInputError(ValueError):
@@ -87,17 +82,45 @@ def _choice(inputs: dict, field: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
-def _hosts(inputs: dict, gateway: str) -> list[str]:
-    value = inputs.get("checkout_hosts")
+def _hosts(value, field: str) -> list[str]:
+    """Up to 20 host names (each also stands for its subdomains), lower case and sorted."""
     if value is None:
-        return list(CHECKOUT_HOSTS[gateway])
-    if not isinstance(value, list) or not value or len(value) > 20:
-        raise TemplateInputError("checkout_hosts", "must be a list of 1 to 20 host names")
+        return []
+    if not isinstance(value, list) or len(value) > 20:
+        raise TemplateInputError(field, "must be a list of at most 20 host names")
     hosts = sorted({h.strip().lower() if isinstance(h, str) else "" for h in value})
     for host in hosts:
         if not _HOST.fullmatch(host):  # a DNS name ending in letters: no IPs, paths or ports
-            raise TemplateInputError("checkout_hosts", f"{host!r} is not a host name such as mpago.la")
+            raise TemplateInputError(field, f"{host!r} is not a host name such as mpago.la")
     return hosts
+
+
+def _params(value, field: str) -> list[str]:
+    """The query parameters a checkout carries through to its notification, sorted."""
+    if not isinstance(value, list) or len(value) > 5:
+        raise TemplateInputError(field, "must be a list of at most 5 query parameter names")
+    params = sorted({p if isinstance(p, str) else "" for p in value})
+    for param in params:
+        if not _PARAM.fullmatch(param):
+            raise TemplateInputError(field, f"{param!r} is not a parameter name such as src")
+    return params
+
+
+def _checkouts(inputs: dict) -> dict:
+    """Every gateway's checkout hosts and visitor parameters: its tracking.gateways row, as
+    {gateway: {"hosts": [...], "params": [...]}} (jobs.setup_steps.checkouts reads them)."""
+    value = inputs.get("checkouts")
+    if not isinstance(value, dict) or not value or len(value) > 30:
+        raise TemplateInputError("checkouts", "must map 1 to 30 gateways to their hosts and params")
+    out = {}
+    for gateway, checkout in value.items():
+        if not isinstance(gateway, str) or not _GATEWAY.fullmatch(gateway):
+            raise TemplateInputError("checkouts", f"{gateway!r} is not a gateway name")
+        if not isinstance(checkout, dict) or set(checkout) != {"hosts", "params"}:
+            raise TemplateInputError("checkouts", f"{gateway}: must be an object of hosts and params")
+        out[gateway] = {"hosts": _hosts(checkout["hosts"], "checkouts"),
+                        "params": _params(checkout["params"], "checkouts")}
+    return out
 
 
 def _only(inputs: dict, fields: set[str]) -> None:
@@ -108,7 +131,8 @@ def _only(inputs: dict, fields: set[str]) -> None:
         raise TemplateInputError(unknown[0], "is not an input of this template")
 
 
-SNIPPET_FIELDS = {"pixel_id", "collector_url", "collector_key", "gateway", "checkout_hosts", "pixel_script_url"}
+SNIPPET_FIELDS = {"pixel_id", "collector_url", "collector_key", "gateway", "checkouts", "checkout_hosts",
+                  "pixel_script_url"}
 
 
 def _snippet_inputs(inputs: dict, extra: set[str] = frozenset()) -> dict:
@@ -119,12 +143,25 @@ def _snippet_inputs(inputs: dict, extra: set[str] = frozenset()) -> dict:
     key = inputs.get("collector_key")
     if not isinstance(key, str) or not _KEY.fullmatch(key):
         raise TemplateInputError("collector_key", "must be the company's collector key (8-64 letters, digits, _ -)")
-    gateway = _choice(inputs, "gateway", GATEWAYS)
+    checkouts = _checkouts(inputs)
     return {
         "pixel_id": pixel_id, "collector_url": _url(inputs, "collector_url"), "collector_key": key,
-        "gateway": gateway, "checkout_hosts": _hosts(inputs, gateway),
+        "gateway": _choice(inputs, "gateway", tuple(sorted(checkouts))), "checkouts": checkouts,
+        # the company's own checkout domains: decorated with its gateway's parameters
+        "checkout_hosts": _hosts(inputs.get("checkout_hosts"), "checkout_hosts"),
         "pixel_script_url": _url(inputs, "pixel_script_url", META_PIXEL_SCRIPT),
     }
+
+
+def decorated_links(inputs: dict) -> dict[str, list[str]]:
+    """What the snippet decorates, from canonical inputs: host -> the parameters that get the visitor
+    id (a host named by two gateways gets both's); a host with no parameters is left out."""
+    links: dict[str, set[str]] = {}
+    for gateway, checkout in inputs["checkouts"].items():
+        own = inputs["checkout_hosts"] if gateway == inputs["gateway"] else []
+        for host in checkout["hosts"] + own:
+            links.setdefault(host, set()).update(checkout["params"])
+    return {host: sorted(params) for host, params in sorted(links.items()) if params}
 
 
 # --- rendering ----------------------------------------------------------------------------------------
@@ -138,18 +175,28 @@ def minify_js(source: str) -> str:
 
 def _landing_snippet(inputs: dict) -> tuple[dict, str]:
     canonical = _snippet_inputs(inputs)
+    # hosts and parameter names are validated to [a-z0-9.-] and [A-Za-z0-9_]: safe inside <script>
+    links = json.dumps(decorated_links(canonical), sort_keys=True, separators=(",", ":"))
     # the body is the script's text: the page (or the GTM tag) puts it in <script></script>
-    body = minify_js(_env.get_template("landing_snippet.js.j2").render(**canonical))
+    body = minify_js(_env.get_template("landing_snippet.js.j2").render(**canonical, links=links))
     if len(body.encode()) >= SNIPPET_MAX_BYTES:  # only many long checkout hosts get here
         raise TemplateInputError("checkout_hosts", f"make the snippet {len(body.encode())} bytes, over 5 KB")
     return canonical, body
 
 
+def instruction_gateways() -> tuple[str, ...]:
+    """The gateways with onboarding instructions: one template file each."""
+    return tuple(sorted(p.name.removesuffix(".md.j2") for p in (TEMPLATE_DIR / "webhook_instructions").glob("*.md.j2")))
+
+
 def _webhook_instructions(inputs: dict) -> tuple[dict, str]:
-    _only(inputs, {"gateway", "webhook_url", "checkout_hosts"})
-    gateway = _choice(inputs, "gateway", GATEWAYS)
+    """Inputs: the gateway, its webhook URL, and its checkout hosts and visitor parameters (its row of
+    tracking.gateways, plus the company's own checkout domains)."""
+    _only(inputs, {"gateway", "webhook_url", "checkout_hosts", "visitor_params"})
+    gateway = _choice(inputs, "gateway", instruction_gateways())
     canonical = {"gateway": gateway, "webhook_url": _url(inputs, "webhook_url"),
-                 "checkout_hosts": _hosts(inputs, gateway)}
+                 "checkout_hosts": _hosts(inputs.get("checkout_hosts"), "checkout_hosts"),
+                 "visitor_params": _params(inputs.get("visitor_params"), "visitor_params")}
     return canonical, _env.get_template(f"webhook_instructions/{gateway}.md.j2").render(**canonical)
 
 

@@ -1,11 +1,13 @@
 """The rendered landing snippet, run by headless Chromium (Debian `chromium`, driven over the DevTools
 protocol) on a landing page served locally under a .com.br name, against the real API's /collect and a
 local stand-in of Meta's fbevents.js that reports each fbq call the way the pixel does (GET /tr with
-`id`, `ev` and `eid`). The page includes the snippet twice."""
+`id`, `ev` and `eid`). The page includes the snippet twice, and links to checkouts of several platforms
+(the hosts and parameters of tracking.gateways)."""
 
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import os
 import re
@@ -27,6 +29,7 @@ from websockets.sync.client import connect
 from core import tenants
 from fakes.base import serve
 from jobs import templates
+from jobs.setup_steps import checkouts
 from service.app import create_app
 from tests.apiutil import make_tenant, settings_for
 
@@ -37,6 +40,12 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI
 LANDING_HOST = "www.lojateste.com.br"  # resolved to 127.0.0.1 inside the browser only
 PIXEL_ID = "1234567890123456"
 CHECKOUT = "https://go.perfectpay.com.br/PPU38CPPF83?utm_source=fb&a=1%202#plano"
+# other platforms' checkouts: each carries the visitor id to its notification in its own parameters
+HOTMART = "https://pay.hotmart.com/X12345678A?off=abc&sck=HOTMART_PRODUCT_PAGE"
+KIWIFY = "https://pay.kiwify.com.br/AbCdEf1?utm_source=fb"
+EDUZZ = "https://sun.eduzz.com/1234567?a=1#x"
+NOT_CHECKOUTS = ["https://example.com/blog?x=1", "https://hotmart.com/pt-br/marketplace?sck=mine",
+                 "https://notpay.kiwify.com.br/x?y=1", "https://sun.eduzz.com.example.net/z"]
 
 # Like fbevents.js: takes over fbq's queue, refuses what the pixel refuses, reports each event on /tr.
 FBEVENTS_STUB = """(function () {
@@ -59,10 +68,16 @@ PAGE = """<!doctype html><html><head><meta charset="utf-8"><script>{snippet}</sc
 </head><body>
 <a id="buy" href="{checkout}">Comprar</a>
 <a id="other" href="https://example.com/blog?x=1">Blog</a>
+<a id="hotmart" href="{hotmart}">Hotmart</a>
+<p><a id="kiwify" href="{kiwify}">Kiwify</a> <a id="eduzz" href="{eduzz}">Eduzz</a></p>
+{not_checkouts}
 <script>setTimeout(function () {{
   var a = document.createElement("a"); a.id = "late"; a.href = "https://checkout.perfectpay.com.br/PPU1?p=2";
   document.body.appendChild(a);
   document.getElementById("other").href = "https://go.perfectpay.com.br/PPU2";
+  var div = document.createElement("div");
+  div.innerHTML = '<a id="late_hotmart" href="https://go.hotmart.com/Y1?ref=z#top">Hotmart</a>';
+  document.body.appendChild(div);
 }}, 300);</script>
 </body></html>"""
 
@@ -158,10 +173,14 @@ def run(dsn):
         origin = f"http://{LANDING_HOST}:{site.port}"
         with psycopg.connect(dsn, autocommit=True) as conn:
             tenants.allow_origin(conn, tenant.company_id, origin)
+            every_checkout = checkouts(conn)
         snippet = templates.render("landing_snippet", {
             "pixel_id": PIXEL_ID, "collector_url": f"{api.url}/collect", "collector_key": tenant.collector_key,
-            "gateway": "perfectpay", "pixel_script_url": f"{site.url}/fbevents.js"}).body
-        landing.html = PAGE.format(snippet=snippet, checkout=CHECKOUT.replace("&", "&amp;"))
+            "gateway": "perfectpay", "checkouts": every_checkout, "pixel_script_url": f"{site.url}/fbevents.js"}).body
+        links = {name: html.escape(url) for name, url in
+                 {"checkout": CHECKOUT, "hotmart": HOTMART, "kiwify": KIWIFY, "eduzz": EDUZZ}.items()}
+        not_checkouts = "\n".join(f'<a class="not" href="{html.escape(url)}">x</a>' for url in NOT_CHECKOUTS)
+        landing.html = PAGE.format(snippet=snippet, not_checkouts=not_checkouts, **links)
         browser = subprocess.Popen(
             [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -180,7 +199,8 @@ def run(dsn):
         cdp.call("Log.enable")
         started_ms = int(time.time() * 1000)
         cdp.call("Page.navigate", url=f"{origin}/?fbclid=ABC&utm_source=fb&utm_campaign=bf")
-        wait_for("the late link", lambda: cdp.js("(document.getElementById('late') || {}).href || ''").find("src=") > 0)
+        wait_for("the late links", lambda: cdp.js("(document.getElementById('late') || {}).href || ''").find("src=") > 0
+                 and cdp.js("(document.getElementById('late_hotmart') || {}).href || ''").find("xcod=") > 0)
         yield {"cdp": cdp, "landing": landing, "tenant": tenant, "started_ms": started_ms, "dsn": dsn,
                "origin": origin}
 
@@ -223,6 +243,27 @@ def test_checkout_links_carry_the_visitor_id_as_src_even_when_added_later(run):
         f"https://go.perfectpay.com.br/PPU38CPPF83?utm_source=fb&a=1%202&src={vid}#plano")
     assert cdp.js("document.getElementById('late').href") == f"https://checkout.perfectpay.com.br/PPU1?p=2&src={vid}"
     assert cdp.js("document.getElementById('other').href") == f"https://go.perfectpay.com.br/PPU2?src={vid}"
+
+
+def href(cdp: Cdp, element_id: str) -> str:
+    return cdp.js(f"document.getElementById({json.dumps(element_id)}).href")
+
+
+def test_links_to_other_platforms_checkouts_carry_the_visitor_id_in_the_parameters_each_one_forwards(run):
+    cdp = run["cdp"]
+    vid = cdp.js("window.trackai.visitorId")
+    # Hotmart: xcod, and sck (a value Hotmart put there itself is replaced); the offer kept
+    assert href(cdp, "hotmart") == f"https://pay.hotmart.com/X12345678A?off=abc&sck={vid}&xcod={vid}"
+    # Kiwify: sck and src, its UTM kept; Eduzz: sck and src, the fragment kept
+    assert href(cdp, "kiwify") == f"https://pay.kiwify.com.br/AbCdEf1?utm_source=fb&sck={vid}&src={vid}"
+    assert href(cdp, "eduzz") == f"https://sun.eduzz.com/1234567?a=1&sck={vid}&src={vid}#x"
+    # added after load, on another of Hotmart's hosts
+    assert href(cdp, "late_hotmart") == f"https://go.hotmart.com/Y1?ref=z&sck={vid}&xcod={vid}#top"
+    assert parse_qs(urlsplit(href(cdp, "hotmart")).query) == {"off": ["abc"], "sck": [vid], "xcod": [vid]}
+
+
+def test_links_to_hosts_of_no_checkout_are_left_as_they_were(run):
+    assert run["cdp"].js("Array.from(document.querySelectorAll('a.not'), a => a.href)") == NOT_CHECKOUTS
 
 
 def test_one_page_view_reaches_collect_and_the_pixel_with_the_same_event_id(run):
