@@ -169,7 +169,8 @@ def _write_settings(pgdata: Path) -> bool:
     """Our server settings, rewritten on every `up` so that a cluster made earlier gets new ones;
     True when they changed (a running server must restart for them)."""
     conf = "\n".join(f"{k} = {v}" for k, v in SERVER_SETTINGS.items())
-    conf += f"\nunix_socket_directories = '{pgdata.parent}'\n"
+    # the real path: a checkout that reaches the same cluster through a link must not rewrite it (a restart)
+    conf += f"\nunix_socket_directories = '{pgdata.resolve().parent}'\n"
     path = pgdata / "trackai.conf"
     if path.exists() and path.read_text() == conf:
         return False
