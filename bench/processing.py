@@ -139,10 +139,14 @@ def drain(dsn: str, key: str, payloads: list[str]) -> dict:
         workers[0].terminate()
         workers[0].wait(10)
     with psycopg.connect(local_admin_dsn(DB), autocommit=True) as conn:
-        store_wal, process_wal, process_fpi = conn.execute(
-            "select %(s)s::pg_lsn - %(a)s::pg_lsn, %(e)s::pg_lsn - %(s)s::pg_lsn,"
-            " (select sum(fpi_size) from extensions.pg_get_wal_stats(%(s)s::pg_lsn, %(e)s::pg_lsn))",
-            {"a": wal_start, "s": wal_stored, "e": wal_end}).fetchone()
+        store_wal, process_wal = conn.execute("select %(s)s::pg_lsn - %(a)s::pg_lsn, %(e)s::pg_lsn - %(s)s::pg_lsn",
+                                              {"a": wal_start, "s": wal_stored, "e": wal_end}).fetchone()
+        try:
+            process_fpi = conn.execute(
+                "select sum(fpi_size) from extensions.pg_get_wal_stats(%s::pg_lsn, %s::pg_lsn)",
+                (wal_stored, wal_end)).fetchone()[0]
+        except psycopg.errors.UndefinedFile:  # other load on the cluster recycled the segments meanwhile
+            process_fpi = float("nan")
     return {"elapsed": elapsed, "db_cpu": db_cpu, "backend_cpu": backend_cpu, "worker_cpu": worker_cpu,
             "store_wal": float(store_wal), "process_wal": float(process_wal), "process_fpi": float(process_fpi)}
 

@@ -4,7 +4,8 @@
 -- come as numbers or strings; the amount trans_total_value (else trans_value) in cents; dates
 -- "YYYY-MM-DD HH:mm:ss", Brasília time [NÃO CONFIRMADO]; the phone "55 11988887777". meta is the
 -- checkout URL's query: the visitor id comes back in meta.src, and meta.fbclid becomes fbc.
-create or replace function tracking.braip_sale(i tracking.inbound) returns tracking.sale_input
+create or replace function tracking.braip_sale(i tracking.inbound, identify_only boolean default false)
+returns tracking.sale_input
 language plpgsql stable
 set search_path = ''
 as $$
@@ -40,7 +41,7 @@ begin
     i.id, i.company_id, 'braip', case when not cart then nullif(b ->> 'trans_key', '') end, status, amount,
     pg_catalog.upper(coalesce(nullif(b ->> 'currency', ''), 'BRL')), b ->> 'plan_key', b ->> 'product_name',
     coalesce(nullif(m ->> 'src', ''), nullif(m ->> 'sck', '')),
-    pg_catalog.jsonb_build_object(
+    case when not identify_only then pg_catalog.jsonb_build_object(
       'em', b ->> 'client_email',
       -- "55 11988887777": the country code, a space, then the number
       'ph', case when b ->> 'client_cel' ~ '^\s*[0-9]{1,3}\s+[0-9]' then '+' || btrim(b ->> 'client_cel') else b ->> 'client_cel' end,
@@ -48,9 +49,9 @@ begin
       'ln', pg_catalog.substring(btrim(b ->> 'client_name'), '\s(\S+)$'),
       'external_id', tracking.tax_id_if_valid(coalesce(b ->> 'client_documment', b ->> 'client_document')),
       'ct', b ->> 'client_address_city', 'st', b ->> 'client_address_state', 'zp', b ->> 'client_zip_code',
-      'country', b ->> 'client_address_country', 'fbclid', m ->> 'fbclid', 'fbc', m ->> 'fbc', 'fbp', m ->> 'fbp'),
+      'country', b ->> 'client_address_country', 'fbclid', m ->> 'fbclid', 'fbc', m ->> 'fbc', 'fbp', m ->> 'fbp') end,
     at_time, i.request_id, null, false, problem
   )::tracking.sale_input;
 end
 $$;
-revoke all on function tracking.braip_sale(tracking.inbound) from public, anon, authenticated, service_role, looker_reader;
+revoke all on function tracking.braip_sale(tracking.inbound, boolean) from public, anon, authenticated, service_role, looker_reader;

@@ -3,7 +3,8 @@
 -- when there is no price); dates ISO 8601 UTC. Eduzz forwards no src/sck: the visitor id is read from
 -- the free tracker slot data.tracker.code1, else a data.src / data.sck if Eduzz ever forwards them
 -- [NÃO CONFIRMADO]. The activation "ping" is stored and flagged, never a sale.
-create or replace function tracking.eduzz_sale(i tracking.inbound) returns tracking.sale_input
+create or replace function tracking.eduzz_sale(i tracking.inbound, identify_only boolean default false)
+returns tracking.sale_input
 language plpgsql stable
 set search_path = ''
 as $$
@@ -34,15 +35,15 @@ begin
     pg_catalog.upper(coalesce(nullif(price ->> 'currency', ''), 'BRL')),
     d -> 'items' -> 0 ->> 'productId', d -> 'items' -> 0 ->> 'name',
     coalesce(nullif(d -> 'tracker' ->> 'code1', ''), nullif(d ->> 'src', ''), nullif(d ->> 'sck', '')),
-    pg_catalog.jsonb_build_object(
+    case when not identify_only then pg_catalog.jsonb_build_object(
       'em', buyer ->> 'email', 'ph', coalesce(buyer ->> 'cellphone', buyer ->> 'phone', buyer ->> 'phone2'),
       'fn', pg_catalog.split_part(btrim(buyer ->> 'name'), ' ', 1),
       'ln', pg_catalog.substring(btrim(buyer ->> 'name'), '\s(\S+)$'),
       'external_id', tracking.tax_id_if_valid(buyer ->> 'document'),
       'ct', buyer -> 'address' ->> 'city', 'st', buyer -> 'address' ->> 'state',
-      'zp', buyer -> 'address' ->> 'zipCode', 'country', buyer -> 'address' ->> 'country'),
+      'zp', buyer -> 'address' ->> 'zipCode', 'country', buyer -> 'address' ->> 'country') end,
     at_time, i.request_id, null, status = 'ping', problem
   )::tracking.sale_input;
 end
 $$;
-revoke all on function tracking.eduzz_sale(tracking.inbound) from public, anon, authenticated, service_role, looker_reader;
+revoke all on function tracking.eduzz_sale(tracking.inbound, boolean) from public, anon, authenticated, service_role, looker_reader;

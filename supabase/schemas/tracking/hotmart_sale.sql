@@ -4,7 +4,8 @@
 -- no country code and checkout_phone already holds the area code (never joined to checkout_phone_code).
 -- The visitor id comes back in purchase.origin.xcod or .sck (the snippet puts it in both). The "Test"
 -- button's fixed payload (product id 0) is a test.
-create or replace function tracking.hotmart_sale(i tracking.inbound) returns tracking.sale_input
+create or replace function tracking.hotmart_sale(i tracking.inbound, identify_only boolean default false)
+returns tracking.sale_input
 language plpgsql stable
 set search_path = ''
 as $$
@@ -34,7 +35,7 @@ begin
     pg_catalog.upper(coalesce(nullif(p -> 'price' ->> 'currency_value', ''), 'BRL')),
     coalesce(d -> 'product' ->> 'ucode', d -> 'product' ->> 'id'), d -> 'product' ->> 'name',
     coalesce(nullif(origin ->> 'xcod', ''), nullif(origin ->> 'sck', '')),
-    pg_catalog.jsonb_build_object(
+    case when not identify_only then pg_catalog.jsonb_build_object(
       'em', buyer ->> 'email', 'ph', buyer ->> 'checkout_phone',
       'fn', coalesce(buyer ->> 'first_name', pg_catalog.split_part(btrim(buyer ->> 'name'), ' ', 1)),
       'ln', coalesce(buyer ->> 'last_name', pg_catalog.substring(btrim(buyer ->> 'name'), '\s(\S+)$')),
@@ -42,11 +43,11 @@ begin
       'ct', buyer -> 'address' ->> 'city', 'st', buyer -> 'address' ->> 'state',
       'zp', buyer -> 'address' ->> 'zipcode',
       'country', coalesce(buyer -> 'address' ->> 'country_iso', p -> 'checkout_country' ->> 'iso'),
-      'client_ip_address', p ->> 'buyer_ip'),
+      'client_ip_address', p ->> 'buyer_ip') end,
     at_time, i.request_id,
     case when p ->> 'recurrence_number' ~ '^[0-9]{1,6}$' then (p ->> 'recurrence_number')::int end,
     coalesce(d -> 'product' ->> 'id' = '0', false), problem
   )::tracking.sale_input;
 end
 $$;
-revoke all on function tracking.hotmart_sale(tracking.inbound) from public, anon, authenticated, service_role, looker_reader;
+revoke all on function tracking.hotmart_sale(tracking.inbound, boolean) from public, anon, authenticated, service_role, looker_reader;

@@ -56,19 +56,25 @@ begin
                                     or i.credential_sha256 <> e.token_sha256) then 401
       end as refusal
     from input as i
-    left join tracking.endpoints as e
-      on e.kind = gw.gateway and e.disabled_at is null
-      and case when i.key is null then e.kind = 'utmify' and e.token_sha256 = i.credential_sha256
-               else e.public_key = i.key end
+    -- by the URL's key, else (no key in the URL) by the token: both an index probe
+    left join tracking.endpoints as by_key
+      on by_key.public_key = i.key and by_key.kind = gw.gateway and by_key.disabled_at is null
+    left join tracking.endpoints as by_token
+      on i.key is null and by_token.kind = 'utmify' and by_token.kind = gw.gateway
+      and by_token.token_sha256 = i.credential_sha256 and by_token.disabled_at is null
+    cross join lateral (select coalesce(by_key.company_id, by_token.company_id) as company_id,
+                               coalesce(by_key.token_sha256, by_token.token_sha256) as token_sha256) as e
   ),
 
-  -- each authentic body read by the gateway's adapter (ids stand in for the rows not yet stored)
+  -- each authentic body read by the gateway's adapter, identifying only (ids stand in for the rows not
+  -- yet stored)
   adapted as materialized (
     select s.inbound_id, s.provider_ref, s.gateway_status, s.problem
-    from tracking.sales_of(array(
-      select pg_catalog.jsonb_populate_record(null::tracking.inbound, pg_catalog.jsonb_build_object(
-        'id', c.ord, 'company_id', c.company_id, 'source', gw.gateway, 'request_id', c.request, 'body', c.b))
-      from checked as c where c.refusal is null)) as s
+    from checked as c
+    cross join lateral tracking.adapt(pg_catalog.jsonb_populate_record(null::tracking.inbound,
+      pg_catalog.jsonb_build_object('id', c.ord, 'company_id', c.company_id, 'source', gw.gateway,
+                                    'request_id', c.request, 'body', c.b)), true) as s
+    where c.refusal is null
   ),
 
   judged as (
@@ -92,9 +98,8 @@ begin
     overriding system value
     select
       n.inbound_pk, n.company_id, gw.gateway, n.request, coalesce(n.hdrs, '{}'::jsonb),
-      (select coalesce(pg_catalog.jsonb_object_agg(x.key, case when x.key = any(secret_fields)
-                                                               then '"[redacted]"'::jsonb else x.value end), '{}')
-       from pg_catalog.jsonb_each(n.b) as x),
+      n.b || coalesce((select pg_catalog.jsonb_object_agg(f, '"[redacted]"'::jsonb)
+                       from pg_catalog.unnest(secret_fields) as f where n.b ? f), '{}'),
       case when n.problem is null then 'received' else 'failed' end,
       case when n.problem is not null then app.now() end,
       case when n.problem is not null then 'refused (422): ' || (n.problem ->> 'message') end

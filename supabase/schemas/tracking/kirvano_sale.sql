@@ -2,7 +2,8 @@
 -- amount total_price formatted like "R$ 169,80" (order bumps included); dates "YYYY-MM-DD HH:mm:ss",
 -- Brasília time [NÃO CONFIRMADO]; the phone with its country code. The visitor id comes back in utm.src
 -- (or utm.sck); cookies.fbp is forwarded.
-create or replace function tracking.kirvano_sale(i tracking.inbound) returns tracking.sale_input
+create or replace function tracking.kirvano_sale(i tracking.inbound, identify_only boolean default false)
+returns tracking.sale_input
 language plpgsql stable
 set search_path = ''
 as $$
@@ -32,7 +33,7 @@ begin
     i.id, i.company_id, 'kirvano', case when not cart then nullif(b ->> 'sale_id', '') end, status, amount, 'BRL',
     b -> 'products' -> 0 ->> 'id', b -> 'products' -> 0 ->> 'name',
     coalesce(nullif(u ->> 'src', ''), nullif(u ->> 'sck', '')),
-    pg_catalog.jsonb_build_object(
+    case when not identify_only then pg_catalog.jsonb_build_object(
       'em', c ->> 'email',
       'ph', case when c ->> 'phone_number' ~ '^55[0-9]{10,11}$' then '+' || (c ->> 'phone_number') else c ->> 'phone_number' end,
       'fn', pg_catalog.split_part(btrim(c ->> 'name'), ' ', 1),
@@ -40,9 +41,9 @@ begin
       'external_id', tracking.tax_id_if_valid(c ->> 'document'),
       'ct', c -> 'address' ->> 'city', 'st', c -> 'address' ->> 'province', 'zp', c -> 'address' ->> 'zip',
       'country', c -> 'address' ->> 'country_code',
-      'client_ip_address', coalesce(c ->> 'ip', b ->> 'ip'), 'fbp', b -> 'cookies' ->> 'fbp'),
+      'client_ip_address', coalesce(c ->> 'ip', b ->> 'ip'), 'fbp', b -> 'cookies' ->> 'fbp') end,
     at_time, i.request_id, null, false, problem
   )::tracking.sale_input;
 end
 $$;
-revoke all on function tracking.kirvano_sale(tracking.inbound) from public, anon, authenticated, service_role, looker_reader;
+revoke all on function tracking.kirvano_sale(tracking.inbound, boolean) from public, anon, authenticated, service_role, looker_reader;

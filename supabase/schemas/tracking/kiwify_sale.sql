@@ -3,7 +3,8 @@
 -- amount Commissions.charge_amount in cents; dates "YYYY-MM-DD HH:mm" in Brasília time; the phone E.164
 -- with "+". The visitor id comes back in TrackingParameters.sck or .src. The panel's test sends the
 -- fixed "John Doe" / johndoe@example.com payload, properly signed: a test.
-create or replace function tracking.kiwify_sale(i tracking.inbound) returns tracking.sale_input
+create or replace function tracking.kiwify_sale(i tracking.inbound, identify_only boolean default false)
+returns tracking.sale_input
 language plpgsql stable
 set search_path = ''
 as $$
@@ -36,13 +37,13 @@ begin
                               nullif(o -> 'Commissions' ->> 'product_base_price_currency', ''), 'BRL')),
     o -> 'Product' ->> 'product_id', o -> 'Product' ->> 'product_name',
     coalesce(nullif(track ->> 'sck', ''), nullif(track ->> 'src', '')),
-    pg_catalog.jsonb_build_object(
+    case when not identify_only then pg_catalog.jsonb_build_object(
       'em', c ->> 'email', 'ph', c ->> 'mobile',
       'fn', coalesce(c ->> 'first_name', pg_catalog.split_part(btrim(c ->> 'full_name'), ' ', 1)),
       'ln', pg_catalog.substring(btrim(c ->> 'full_name'), '\s(\S+)$'),
       'external_id', tracking.tax_id_if_valid(coalesce(c ->> 'CPF', c ->> 'cnpj')),
       'ct', c ->> 'city', 'st', c ->> 'state', 'zp', c ->> 'zipcode', 'country', c ->> 'country',
-      'client_ip_address', c ->> 'ip'),
+      'client_ip_address', c ->> 'ip') end,
     at_time, i.request_id,
     -- a renewal is a new paid charge of the subscription: its charge number is how many were paid
     case when status = 'subscription_renewed'
@@ -51,4 +52,4 @@ begin
   )::tracking.sale_input;
 end
 $$;
-revoke all on function tracking.kiwify_sale(tracking.inbound) from public, anon, authenticated, service_role, looker_reader;
+revoke all on function tracking.kiwify_sale(tracking.inbound, boolean) from public, anon, authenticated, service_role, looker_reader;

@@ -1,6 +1,7 @@
 -- Mercado Pago's adapter: a notification's payment, as the worker fetched it into the stored body's
 -- "payment" (gateways.md §2), as the common sale shape.
-create or replace function tracking.mercadopago_sale(i tracking.inbound) returns tracking.sale_input
+create or replace function tracking.mercadopago_sale(i tracking.inbound, identify_only boolean default false)
+returns tracking.sale_input
 language plpgsql stable
 set search_path = ''
 as $$
@@ -20,7 +21,7 @@ begin
     case when p ->> 'transaction_amount' ~ '^[0-9]+(\.[0-9]+)?$' then (p ->> 'transaction_amount')::numeric end,
     p ->> 'currency_id', p ->> 'external_reference', p ->> 'description',
     coalesce(p -> 'metadata' ->> 'visitor_id', p -> 'metadata' ->> 'src', p ->> 'external_reference'),
-    pg_catalog.jsonb_build_object(
+    case when not identify_only then pg_catalog.jsonb_build_object(
       'em', payer ->> 'email', 'ph', phone, 'fn', payer ->> 'first_name', 'ln', payer ->> 'last_name',
       -- a Brazilian document only when its check digits are right (tracking.tax_id_if_valid); another
       -- country's document (DNI, CUIT, RUT ...) as sent
@@ -29,9 +30,9 @@ begin
           then tracking.tax_id_if_valid(payer -> 'identification' ->> 'number')
         else payer -> 'identification' ->> 'number'
       end,
-      'client_ip_address', p -> 'additional_info' ->> 'ip_address'),
+      'client_ip_address', p -> 'additional_info' ->> 'ip_address') end,
     coalesce((p ->> 'date_approved')::timestamptz, (p ->> 'date_created')::timestamptz),
     i.request_id, null, false, null)::tracking.sale_input;
 end
 $$;
-revoke all on function tracking.mercadopago_sale(tracking.inbound) from public, anon, authenticated, service_role, looker_reader;
+revoke all on function tracking.mercadopago_sale(tracking.inbound, boolean) from public, anon, authenticated, service_role, looker_reader;

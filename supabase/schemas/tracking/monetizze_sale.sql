@@ -3,7 +3,8 @@
 -- only the producer's postback (tipoPostback.codigo 2) counts, so that a sale is not recorded once per
 -- commission; the amount venda.valor a decimal string in reais; dates "Y-m-d H:i:s", Brasília time
 -- [NÃO CONFIRMADO]. The visitor id comes back in venda.src. The test button's product is "X-Wing".
-create or replace function tracking.monetizze_sale(i tracking.inbound) returns tracking.sale_input
+create or replace function tracking.monetizze_sale(i tracking.inbound, identify_only boolean default false)
+returns tracking.sale_input
 language plpgsql stable
 set search_path = ''
 as $$
@@ -35,16 +36,16 @@ begin
   return row(
     i.id, i.company_id, 'monetizze', case when status not in ('7', 'not_for_producer') then code end, status,
     amount, 'BRL', i.body -> 'produto' ->> 'codigo', i.body -> 'produto' ->> 'nome', nullif(v ->> 'src', ''),
-    pg_catalog.jsonb_build_object(
+    case when not identify_only then pg_catalog.jsonb_build_object(
       'em', c ->> 'email', 'ph', c ->> 'telefone',
       'fn', pg_catalog.split_part(btrim(c ->> 'nome'), ' ', 1),
       'ln', pg_catalog.substring(btrim(c ->> 'nome'), '\s(\S+)$'),
       'external_id', tracking.tax_id_if_valid(c ->> 'cnpj_cpf'), 'db', c ->> 'data_nascimento',
-      'ct', c ->> 'cidade', 'st', c ->> 'estado', 'zp', c ->> 'cep', 'country', c ->> 'pais'),
+      'ct', c ->> 'cidade', 'st', c ->> 'estado', 'zp', c ->> 'cep', 'country', c ->> 'pais') end,
     at_time, i.request_id,
     case when i.body -> 'assinatura' ->> 'parcela' ~ '^[0-9]{1,6}$' then (i.body -> 'assinatura' ->> 'parcela')::int end,
     coalesce(i.body -> 'produto' ->> 'nome' = 'X-Wing', false), problem
   )::tracking.sale_input;
 end
 $$;
-revoke all on function tracking.monetizze_sale(tracking.inbound) from public, anon, authenticated, service_role, looker_reader;
+revoke all on function tracking.monetizze_sale(tracking.inbound, boolean) from public, anon, authenticated, service_role, looker_reader;

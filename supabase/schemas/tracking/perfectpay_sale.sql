@@ -1,7 +1,8 @@
 -- Perfect Pay's adapter: a stored postback (gateways.md §1) as the common sale shape; its problem is the
 -- first field that will certainly fail (tracking.perfectpay_field_problem). plpgsql of simple
 -- expressions: it runs once per postback, and a SQL function's query would cost more than the work.
-create or replace function tracking.perfectpay_sale(i tracking.inbound) returns tracking.sale_input
+create or replace function tracking.perfectpay_sale(i tracking.inbound, identify_only boolean default false)
+returns tracking.sale_input
 language plpgsql stable
 set search_path = ''
 as $$
@@ -33,14 +34,14 @@ begin
     coalesce(nullif(b ->> 'currency_enum_key', ''),
              case b ->> 'currency_enum' when '2' then 'USD' when '3' then 'EUR' else 'BRL' end),
     b -> 'product' ->> 'code', b -> 'product' ->> 'name', b -> 'metadata' ->> 'src',
-    pg_catalog.jsonb_build_object(
+    case when not identify_only then pg_catalog.jsonb_build_object(
       'em', c ->> 'email', 'ph', phone, 'fn', name_parts [1],
       'ln', case when pg_catalog.array_length(name_parts, 1) > 1
                  then name_parts [pg_catalog.array_length(name_parts, 1)] end,
       'external_id', tracking.tax_id_if_valid(c ->> 'identification_number'),
       'db', coalesce(c ->> 'birthday', c ->> 'date_birth'),
       'ct', c ->> 'city', 'st', c ->> 'state', 'zp', c ->> 'zip_code', 'country', c ->> 'country',
-      'client_ip_address', c ->> 'ip', 'client_user_agent', c ->> 'user_agent'),
+      'client_ip_address', c ->> 'ip', 'client_user_agent', c ->> 'user_agent') end,
     coalesce(tracking.parse_time(b -> 'date_approved', 'brt'), tracking.parse_time(b -> 'date_created', 'brt')),
     i.request_id,
     -- a subscription's charge number (above 1: an automatic renewal)
@@ -50,4 +51,4 @@ begin
   )::tracking.sale_input;
 end
 $$;
-revoke all on function tracking.perfectpay_sale(tracking.inbound) from public, anon, authenticated, service_role, looker_reader;
+revoke all on function tracking.perfectpay_sale(tracking.inbound, boolean) from public, anon, authenticated, service_role, looker_reader;

@@ -17,7 +17,7 @@ begin
       where x.id = inbound_pk;
     end if;
     select * into i from tracking.inbound as x where x.id = inbound_pk;
-    select * into strict sale from tracking.sales_of(array[i]);
+    sale := tracking.adapt(i);
     if tracking.unidentified(sale) then
       raise exception 'refused (422): %', sale.problem ->> 'message' using errcode = '22023';
     end if;

@@ -20,8 +20,8 @@ begin
   todo := array(select i.id from tracking.inbound as i where i.id = any(inbound_ids) and i.status = 'received'
                 order by i.id for update);
   begin
-    sales := array(select s from tracking.sales_of(array(
-      select i from tracking.inbound as i where i.id = any(todo) order by i.id)) as s);
+    sales := array(select s from tracking.inbound as i cross join lateral tracking.adapt(i) as s
+                   where i.id = any(todo) order by i.id);
     select pg_catalog.array_agg(r.inbound_id), pg_catalog.array_agg(pg_catalog.array_to_string(r.flags, ','))
     into done, flag_lists
     from tracking.record_sales(array(select s from pg_catalog.unnest(sales) as s where not tracking.unidentified(s))) as r;

@@ -2,7 +2,8 @@
 -- order.paid_amount in cents; dates "YYYY-MM-DD HH:MM:SS", Brasília time [NÃO CONFIRMADO]; the phone
 -- split in ddi / ddd / number. Missing tracking values are the text "Não Informado". The visitor id
 -- comes back in tracking.src (or .sck); query_params may carry fbc / fbp.
-create or replace function tracking.ticto_sale(i tracking.inbound) returns tracking.sale_input
+create or replace function tracking.ticto_sale(i tracking.inbound, identify_only boolean default false)
+returns tracking.sale_input
 language plpgsql stable
 set search_path = ''
 as $$
@@ -33,7 +34,7 @@ begin
     i.id, i.company_id, 'ticto', case when not cart then nullif(o ->> 'hash', '') end, status, amount, 'BRL',
     b -> 'item' ->> 'product_id', b -> 'item' ->> 'product_name',
     coalesce(nullif(nullif(t ->> 'src', ''), 'Não Informado'), nullif(nullif(t ->> 'sck', ''), 'Não Informado')),
-    pg_catalog.jsonb_build_object(
+    case when not identify_only then pg_catalog.jsonb_build_object(
       'em', c ->> 'email',
       'ph', case when coalesce(c -> 'phone' ->> 'number', '') <> ''
                  then coalesce(c -> 'phone' ->> 'ddi', '') || ' ' || coalesce(c -> 'phone' ->> 'ddd', '')
@@ -43,9 +44,9 @@ begin
       'external_id', tracking.tax_id_if_valid(coalesce(c ->> 'cpf', c ->> 'cnpj')),
       'ct', c -> 'address' ->> 'city', 'st', c -> 'address' ->> 'state', 'zp', c -> 'address' ->> 'zip_code',
       'country', case when c ->> 'is_foreign' = 'false' then 'BR' end,
-      'fbc', q ->> 'fbc', 'fbp', q ->> 'fbp'),
+      'fbc', q ->> 'fbc', 'fbp', q ->> 'fbp') end,
     at_time, i.request_id, null, false, problem
   )::tracking.sale_input;
 end
 $$;
-revoke all on function tracking.ticto_sale(tracking.inbound) from public, anon, authenticated, service_role, looker_reader;
+revoke all on function tracking.ticto_sale(tracking.inbound, boolean) from public, anon, authenticated, service_role, looker_reader;

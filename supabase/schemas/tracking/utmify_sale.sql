@@ -2,7 +2,8 @@
 -- the amount commission.totalPriceInCents (else the products' priceInCents times quantity) in cents, in
 -- commission.currency (BRL when absent); dates "YYYY-MM-DD HH:MM:SS" in UTC. isTest marks a test. The
 -- visitor id comes back in trackingParameters.src (or .sck).
-create or replace function tracking.utmify_sale(i tracking.inbound) returns tracking.sale_input
+create or replace function tracking.utmify_sale(i tracking.inbound, identify_only boolean default false)
+returns tracking.sale_input
 language plpgsql stable
 set search_path = ''
 as $$
@@ -40,14 +41,14 @@ begin
     pg_catalog.upper(coalesce(nullif(b -> 'commission' ->> 'currency', ''), 'BRL')),
     b -> 'products' -> 0 ->> 'id', b -> 'products' -> 0 ->> 'name',
     coalesce(nullif(t ->> 'src', ''), nullif(t ->> 'sck', '')),
-    pg_catalog.jsonb_build_object(
+    case when not identify_only then pg_catalog.jsonb_build_object(
       'em', c ->> 'email', 'ph', c ->> 'phone',
       'fn', pg_catalog.split_part(btrim(c ->> 'name'), ' ', 1),
       'ln', pg_catalog.substring(btrim(c ->> 'name'), '\s(\S+)$'),
       'external_id', tracking.tax_id_if_valid(c ->> 'document'), 'country', c ->> 'country',
-      'client_ip_address', c ->> 'ip'),
+      'client_ip_address', c ->> 'ip') end,
     at_time, i.request_id, null, coalesce(b -> 'isTest' = 'true'::jsonb, false), problem
   )::tracking.sale_input;
 end
 $$;
-revoke all on function tracking.utmify_sale(tracking.inbound) from public, anon, authenticated, service_role, looker_reader;
+revoke all on function tracking.utmify_sale(tracking.inbound, boolean) from public, anon, authenticated, service_role, looker_reader;
