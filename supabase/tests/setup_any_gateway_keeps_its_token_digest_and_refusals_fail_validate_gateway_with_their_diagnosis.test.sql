@@ -32,7 +32,7 @@ select is((select e.token_sha256 from tracking.endpoints e join s on e.public_ke
 
 -- refusals, as tracking.ingest_webhook_batch and the API log them
 insert into tracking.rejected_requests (company_id, source, request_id, http_status, error_code, message)
-select s.company_id, x.source, 'req-' || x.source, x.status, x.code, x.message
+select s.company_id, x.source, 'req-' || x.source as request_id, x.status, x.code, x.message
 from (values
   ('hotmart', 'hotmart', 401, 'invalid_token',
    'the hottok (header x-hotmart-hottok or field hottok) does not match the one saved for this Hotmart webhook'),
