@@ -25,7 +25,7 @@ def test_every_gateway_has_instructions_in_both_languages(conn):
     assert len(rows) >= 10
     for gateway, hosts, visitor_params in rows:
         url = webhook_url(settings, {"gateway": gateway, "webhook_key": "wh_Abc123def456"})
-        inputs = {"gateway": gateway, "webhook_url": url, **({"checkout_hosts": hosts} if hosts else {})}
+        inputs = {"gateway": gateway, "webhook_url": url, "checkout_hosts": hosts, "visitor_params": visitor_params}
         body = " ".join(render("webhook_instructions", inputs).body.split())  # as read, not as wrapped
         assert body.count("## Português") == 1 and body.count("## English") == 1, gateway
         pt, en = body.split("## English")
@@ -55,5 +55,6 @@ def test_every_gateway_has_instructions_in_both_languages(conn):
 ])
 def test_each_platforms_instructions_say_where_its_credential_and_test_are(gateway, where):
     body = " ".join(render("webhook_instructions", {"gateway": gateway, "webhook_url": "https://api.trackai.com.br/x",
-                                                    "checkout_hosts": ["pay.example.com"]}).body.split())
+                                                    "checkout_hosts": ["pay.example.com"],
+                                                    "visitor_params": ["src"]}).body.split())
     assert where in body
