@@ -1,8 +1,8 @@
 """A Hotmart session and a Kiwify session are created through the setup API with the credential each
 platform shows (hottok, webhook token): it is stored encrypted under the gateway's secret kind, never shown
 in a response or a log; Hotmart's endpoint keeps its digest (a notification's hottok is compared with it),
-Kiwify's none (the API checks the signature with the decrypted token); validate_gateway passes and the
-webhook URL shown is the gateway's."""
+Kiwify's none (the API checks the signature with the decrypted token); validate_gateway passes, the
+webhook URL shown is the gateway's, and so are the webhook instructions rendered for the session."""
 
 from __future__ import annotations
 
@@ -51,6 +51,13 @@ def test_the_credential_is_kept_encrypted_and_validate_gateway_passes(w, gateway
     assert Keyring.parse(w.settings.secret_key).decrypt(key_id, bytes(ciphertext), company, kind) == secret
     assert digest == (hashlib.sha256(secret.encode()).hexdigest() if gateway == "hotmart" else None)
 
-    shown = created.text + w.call("GET", f"/sessions/{sid}/status", token).text
+    # the lead is shown the platform's own instructions, with this session's webhook URL
+    w.wait(sid, token, lambda s: step(s, "render_snippet")["status"] == "succeeded")
+    snippet = w.call("GET", f"/sessions/{sid}/snippet", token)
+    instructions = snippet.json()["webhook_instructions"]
+    assert created.json()["webhook_url"] in instructions and "## English" in instructions
+    assert {"hotmart": "X-HOTMART-HOTTOK", "kiwify": "?signature="}[gateway] in instructions
+
+    shown = created.text + snippet.text + w.call("GET", f"/sessions/{sid}/status", token).text
     logged = "\n".join(r.getMessage() + str(r.__dict__) for r in caplog.records)
     assert caplog.records and secret not in shown and secret not in logged
