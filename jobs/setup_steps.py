@@ -92,10 +92,17 @@ async def validate_meta(ctx: StepContext) -> dict:
 
 
 async def validate_gateway(ctx: StepContext) -> dict:
-    if ctx.session["gateway"] == "perfectpay":
-        ctx.require_secret("perfectpay_token", "gateway.secret_missing")
-    else:
-        ctx.require_secret("mercadopago_webhook_secret", "gateway.secret_missing")
+    """Any gateway of tracking.gateways: its credential is saved (and, for a token gateway, its digest is on
+    the endpoint), Mercado Pago's access token works, and no notification was refused for its token or
+    signature since the credential was given (setup.gateway_refusals_since_secret)."""
+    with psycopg.connect(ctx.dsn) as conn:
+        secret_kind, label, digest_missing, refused, last_refusal = conn.execute(
+            "select secret_kind, label, token_digest_missing, refused, last_message"
+            " from setup.gateway_refusals_since_secret(%s)", (ctx.session["id"],)).fetchone()
+    ctx.require_secret(secret_kind, "gateway.secret_missing")
+    if digest_missing:
+        raise ProviderError("gateway.secret_missing", f"the {label} webhook has no token to compare notifications with")
+    if ctx.session["gateway"] == "mercadopago":
         token = ctx.require_secret("mercadopago_access_token", "gateway.credentials_invalid")
         # a valid token gets 404 for a payment that does not exist; an invalid one gets 401
         try:
@@ -109,11 +116,9 @@ async def validate_gateway(ctx: StepContext) -> dict:
             raise ProviderError("gateway.credentials_invalid", "Mercado Pago refused the access token", 401)
         if resp.status_code >= 500:
             raise ProviderError("network.unreachable", f"Mercado Pago answered {resp.status_code}")
-    with psycopg.connect(ctx.dsn) as conn:
-        refused = conn.execute("select setup.gateway_rejections_since_secret(%s)",
-                               (ctx.session["id"],)).fetchone()[0]
     if refused:
-        raise ProviderError("gateway.token_mismatch", f"{refused} postback(s) refused since the secret was given")
+        raise ProviderError("gateway.token_mismatch", f"{refused} {label} notification(s) refused since the "
+                                                      f"credential was given; the latest: {last_refusal}")
     return {"gateway": ctx.session["gateway"]}
 
 
@@ -236,9 +241,12 @@ async def render_snippet(ctx: StepContext) -> dict:
 
 async def test_event(ctx: StepContext) -> dict:
     """Perfect Pay: a gateway-shaped test postback through the tenant's public webhook, then its fate at
-    Meta. Mercado Pago: the lead's own test purchase (a payment cannot be invented), awaited."""
+    Meta. Mercado Pago: the lead's own test purchase (a payment cannot be invented), awaited. Every other
+    gateway: the platform's own test (its Test button) or first notification, awaited."""
     if ctx.session["gateway"] == "mercadopago":
         return await _await_test_purchase(ctx)
+    if ctx.session["gateway"] != "perfectpay":
+        return await _await_platform_test(ctx)
     token = ctx.require_secret("perfectpay_token", "gateway.secret_missing")
     with psycopg.connect(ctx.dsn) as conn:
         body = conn.execute("select setup.test_postback(%s)", (ctx.session["id"],)).fetchone()[0]
@@ -274,6 +282,33 @@ async def _await_test_purchase(ctx: StepContext) -> dict:
     if row[1] != "sent":
         raise ProviderError("test_event.not_delivered", f"event {row[0]} is {row[1]}")
     return _delivered(ctx, row[0], row[2], row[3])
+
+
+async def _await_platform_test(ctx: StepContext) -> dict:
+    """A notification only the platform can send: retried by itself (the diagnosis per gateway says what to
+    press) until one has reached this session's webhook and made an event that reached Meta. What arrived
+    is said in the step's message, or in its result."""
+    with psycopg.connect(ctx.dsn) as conn:
+        n = conn.execute(
+            "select awaiting_code, label, inbound_id, received_at, inbound_status, flags, error, event_id,"
+            " event_name, event_status, fbtrace_id, match_quality"
+            " from setup.gateway_test_notification(%s)", (ctx.session["id"],)).fetchone()
+    (awaiting, label, inbound_id, received_at, inbound_status, flags, error, event_id, event_name, event_status,
+     fbtrace_id, match_quality) = n
+    if inbound_id is None:
+        raise ProviderError(awaiting, f"no {label} notification has reached this webhook yet")
+    arrived = (f"{label} notification {inbound_id} arrived at {received_at.isoformat(timespec='seconds')}"
+               + (f" flagged {', '.join(flags)}" if flags else ""))
+    if event_id is None:
+        why = (f"it could not be read ({error})" if inbound_status == "failed" else
+               "it is still being processed" if inbound_status == "received" else
+               "it makes no event for Meta (a ping, an abandoned cart or a status with no event)")
+        raise ProviderError(awaiting, f"{arrived}, but {why}")
+    if event_status != "sent":
+        raise ProviderError("test_event.not_delivered", f"{arrived}: event {event_id} ({event_name}) is {event_status}")
+    return {**_delivered(ctx, event_id, fbtrace_id, match_quality), "event_name": event_name,
+            "notification": {"inbound_id": inbound_id, "flags": list(flags or []),
+                                                           "received_at": received_at.isoformat()}}
 
 
 def _delivered(ctx: StepContext, event_id: str, fbtrace_id: str | None, match_quality) -> dict:

@@ -18,6 +18,7 @@ class Gateway:
     credential_label: str
     secret_kind: str
     body_format: str  # json | form
+    credential_min_length: int = 8  # the shortest credential the setup API takes
 
     def credential(self, request: Request, body: dict) -> str | None:
         """The first credential found where the gateway sends it, or None."""
@@ -41,7 +42,8 @@ async def of(app) -> dict[str, Gateway]:
     if known is None:
         async with app.state.pool.connection() as conn:
             rows = await (await conn.execute(
-                "select gateway, label, auth, credential_in, credential_label, secret_kind, body_format"
-                " from tracking.gateways")).fetchall()
-        known = app.state.gateways = {r[0]: Gateway(r[0], r[1], r[2], tuple(r[3]), r[4], r[5], r[6]) for r in rows}
+                "select gateway, label, auth, credential_in, credential_label, secret_kind, body_format,"
+                " credential_min_length from tracking.gateways")).fetchall()
+        known = app.state.gateways = {r[0]: Gateway(r[0], r[1], r[2], tuple(r[3]), r[4], r[5], r[6], r[7])
+                                      for r in rows}
     return known

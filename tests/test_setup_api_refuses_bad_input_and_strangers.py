@@ -35,7 +35,7 @@ def post(client: TestClient, token: str | None, body: dict):
 
 @pytest.mark.parametrize(("change", "field"), [
     ({"pixel_id": "12345"}, "pixel_id"),
-    ({"gateway": "hotmart"}, "gateway"),
+    ({"gateway": "pagseguro"}, "gateway"),  # not a row of tracking.gateways
     ({"landing_url": "ftp://x.example.com/"}, "landing_url"),
     ({"tracking_domain": "localhost"}, "tracking_domain"),
     ({"test_event_code": "no spaces!"}, "test_event_code"),

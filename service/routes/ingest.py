@@ -71,11 +71,13 @@ async def _body_or_reject(request: Request, source: str) -> str:
         raise
 
 
-async def _log_rejection(request: Request, source: str, exc: ApiError) -> None:
+async def _log_rejection(request: Request, source: str, exc: ApiError, company_id: str | None = None) -> None:
+    """A refusal, with the company when it is known (a bad signature on a known webhook): a setup session
+    learns of it at once (trigger on tracking.rejected_requests)."""
     async with request.app.state.pool.connection() as conn:
         await conn.execute(
-            "select tracking.reject(null, %s, %s, %s, %s, %s, %s)",
-            (source, request_id_var.get(), exc.status, exc.code, exc.message, declared_length(request)),
+            "select tracking.reject(%s::uuid, %s, %s, %s, %s, %s, %s)",
+            (company_id, source, request_id_var.get(), exc.status, exc.code, exc.message, declared_length(request)),
         )
 
 
@@ -140,7 +142,7 @@ async def _verify_signature(config: gateways.Gateway, endpoint_key: str, request
         exc = ApiError(401, "bad_signature", f"{config.names_where()} is not the {algorithm.upper()} HMAC of the "
                        f"body with the {config.label} {config.credential_label} saved for this company"
                        if signature else f"no signature: {config.label} sends it in {config.names_where()}")
-        await _log_rejection(request, config.gateway, exc)
+        await _log_rejection(request, config.gateway, exc, company_id)
         raise exc
 
 
@@ -196,7 +198,7 @@ async def _mercadopago(endpoint_key: str, request: Request) -> Response:
     if problem:
         exc = ApiError(401, problem, "the x-signature header does not match this notification"
                        if problem == "bad_signature" else "the x-signature timestamp is outside the replay window")
-        await _log_rejection(request, "mercadopago", exc)
+        await _log_rejection(request, "mercadopago", exc, company_id)
         raise exc
     return await _sql_answer(
         request,

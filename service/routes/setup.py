@@ -3,13 +3,15 @@
 The caller is a signed-in user (Supabase JWT). Secrets are encrypted here, on arrival, and never
 returned; everything else — membership, which steps run, what a correction re-runs, the status — is
 decided in SQL (setup.create_session, setup.correct, setup.revalidate, setup.status_report).
+The gateway is any row of tracking.gateways: its credential (`gateway_secret`) is kept encrypted under
+the row's secret_kind and, for a token gateway, also as the SHA-256 its notifications are compared with.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from typing import Annotated, Literal
+from typing import Annotated
 from uuid import UUID
 
 import psycopg
@@ -20,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, m
 from core import tenants
 from core.secrets import Keyring
 from core.urls import collector_url, webhook_url
+from service import gateways
 from service.auth import require_user
 from service.body import read_json_body
 from service.errors import ApiError
@@ -31,11 +34,11 @@ PIXEL = r"^[0-9]{15,16}$"
 DOMAIN = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.){2,}[a-z]{2,63}$"
 TEST_CODE = r"^[A-Za-z0-9]{4,32}$"
 URL = r"^https?://[^\s/?#]+[^\s]*$"
+GATEWAY = r"^[a-z][a-z0-9_]{1,30}$"
 
-# which app.secrets kind each secret field is kept as
+# which app.secrets kind each secret field is kept as (gateway_secret: its gateway row's secret_kind)
 SECRET_KINDS = {"meta_access_token": "meta_capi_token", "gateway_access_token": "mercadopago_access_token",
                 "cloudflare_api_token": "cloudflare_api_token"}
-GATEWAY_SECRET_KIND = {"perfectpay": "perfectpay_token", "mercadopago": "mercadopago_webhook_secret"}
 
 
 class NewSession(BaseModel):
@@ -47,9 +50,12 @@ class NewSession(BaseModel):
     company_name: str | None = Field(None, min_length=1, max_length=200, description="For a new company.")
     pixel_id: str = Field(pattern=PIXEL)
     meta_access_token: SecretStr = Field(min_length=10, max_length=500, description="CAPI access token.")
-    gateway: Literal["perfectpay", "mercadopago"]
-    gateway_secret: SecretStr = Field(min_length=8, max_length=200,
-                                      description="Perfect Pay webhook token, or Mercado Pago webhook secret.")
+    gateway: str = Field(pattern=GATEWAY, description="A gateway of tracking.gateways: perfectpay, mercadopago, "
+                         "hotmart, kiwify, eduzz, monetizze, braip, kirvano, ticto or utmify.")
+    gateway_secret: SecretStr = Field(min_length=1, max_length=200, description=(
+        "The gateway's webhook credential, as its screen names it (tracking.gateways.credential_label): Perfect "
+        "Pay token, Mercado Pago secret signature, Hotmart hottok, Kiwify webhook token, Eduzz secret key, "
+        "Monetizze / Braip chave única, Kirvano / Ticto token, or the x-api-token you set for the Utmify format."))
     gateway_access_token: SecretStr | None = Field(None, min_length=8, max_length=300,
                                                    description="Mercado Pago access token (Mercado Pago only).")
     landing_url: str = Field(pattern=URL, max_length=2000)
@@ -59,11 +65,9 @@ class NewSession(BaseModel):
     test_event_code: str | None = Field(None, pattern=TEST_CODE)
 
     @model_validator(mode="after")
-    def _company_and_gateway(self):
+    def _company(self):
         if (self.company_id is None) == (self.company_name is None):
             raise ValueError("give either company_id (an existing company) or company_name (a new one)")
-        if self.gateway == "mercadopago" and self.gateway_access_token is None:
-            raise ValueError("Mercado Pago needs gateway_access_token to fetch payments")
         return self
 
 
@@ -74,7 +78,7 @@ class Correction(BaseModel):
 
     pixel_id: str | None = Field(None, pattern=PIXEL)
     meta_access_token: SecretStr | None = Field(None, min_length=10, max_length=500)
-    gateway_secret: SecretStr | None = Field(None, min_length=8, max_length=200)
+    gateway_secret: SecretStr | None = Field(None, min_length=1, max_length=200)
     gateway_access_token: SecretStr | None = Field(None, min_length=8, max_length=300)
     landing_url: str | None = Field(None, pattern=URL, max_length=2000)
     tracking_domain: str | None = Field(None, pattern=DOMAIN, max_length=253)
@@ -109,7 +113,31 @@ async def _parse(request: Request, model: type[BaseModel]):
         raise RequestValidationError(exc.errors()) from None
 
 
-def _encrypt_all(conn: psycopg.Connection, keyring: Keyring, company_id: str, gateway: str,
+def _invalid(field: str, problem: str) -> ApiError:
+    """A field refused after parsing, in the same shape as the validation errors."""
+    return ApiError(422, "invalid_fields", f"invalid or missing fields: {field} ({problem})",
+                    {"fields": [{"field": field, "problem": problem}]})
+
+
+async def _gateway(request: Request, name: str, body: BaseModel) -> gateways.Gateway:
+    """The session's gateway as tracking.gateways describes it, and its credentials checked against it."""
+    known = await gateways.of(request.app)
+    config = known.get(name)
+    if config is None:
+        raise _invalid("gateway", f"Track AI takes no notifications from {name!r}; it knows {', '.join(sorted(known))}")
+    secret = getattr(body, "gateway_secret", None)
+    if secret is not None and len(secret.get_secret_value()) < config.credential_min_length:
+        raise _invalid("gateway_secret", f"a {config.label} {config.credential_label} has at least "
+                                         f"{config.credential_min_length} characters")
+    access_token = getattr(body, "gateway_access_token", None)
+    if config.auth == "mercadopago" and access_token is None and isinstance(body, NewSession):
+        raise _invalid("gateway_access_token", "Mercado Pago needs gateway_access_token to fetch payments")
+    if config.auth != "mercadopago" and access_token is not None:
+        raise _invalid("gateway_access_token", "gateway_access_token is for Mercado Pago sessions only")
+    return config
+
+
+def _encrypt_all(conn: psycopg.Connection, keyring: Keyring, company_id: str, gateway: gateways.Gateway,
                  body: BaseModel) -> list[str]:
     """Store every secret field given; the names of those stored."""
     stored = []
@@ -117,15 +145,24 @@ def _encrypt_all(conn: psycopg.Connection, keyring: Keyring, company_id: str, ga
         value = getattr(body, field)
         if value is None:
             continue
-        kind = GATEWAY_SECRET_KIND[gateway] if field == "gateway_secret" else SECRET_KINDS[field]
+        kind = gateway.secret_kind if field == "gateway_secret" else SECRET_KINDS[field]
         tenants.put_secret(conn, keyring, company_id, kind, value.get_secret_value())
         stored.append(field)
     return stored
 
 
-def _token_hash(body: BaseModel, gateway: str) -> str | None:
+def _token_hash(body: BaseModel, gateway: gateways.Gateway) -> str | None:
+    """A token gateway's credential as its endpoint keeps it (the digest each notification is compared with)."""
     secret = getattr(body, "gateway_secret", None)
-    return tenants.sha256_hex(secret.get_secret_value()) if secret is not None and gateway == "perfectpay" else None
+    return tenants.sha256_hex(secret.get_secret_value()) if secret is not None and gateway.auth == "token" else None
+
+
+def _token_taken(exc: psycopg.errors.UniqueViolation) -> bool:
+    """Another company's endpoint has this token (the Utmify format finds the company by it alone)."""
+    return exc.diag.constraint_name == "endpoints_token_idx"
+
+
+TOKEN_TAKEN = ("gateway_secret", "another company already uses this token: create a new one in your platform")
 
 
 async def _session_for(request: Request, claims: dict, session_id: UUID, min_role: str) -> dict:
@@ -161,6 +198,7 @@ def _run_sync(request: Request, work):
              openapi_extra=body_doc(NewSession), summary="Start onboarding a company from five fields")
 async def create_session(request: Request, claims: Annotated[dict, Depends(require_user)]) -> SessionCreated:
     body: NewSession = await _parse(request, NewSession)
+    gateway = await _gateway(request, body.gateway, body)
     settings = request.app.state.settings
     keyring = Keyring.parse(settings.secret_key)
     fields = body.model_dump(include={"pixel_id", "gateway", "landing_url", "tracking_domain", "test_event_code"})
@@ -172,10 +210,10 @@ async def create_session(request: Request, claims: Annotated[dict, Depends(requi
             "select s.id::text, s.company_id::text, s.gateway, s.webhook_key, s.collector_key"
             " from setup.create_session(%s, %s, %s, %s::jsonb, %s) s",
             (body.company_id, body.company_name, claims["sub"], json.dumps(fields),
-             _token_hash(body, body.gateway))).fetchone()
+             _token_hash(body, gateway))).fetchone()
         conn.execute("select set_config('request.jwt.claims', '', true)")
         session = dict(zip(("id", "company_id", "gateway", "webhook_key", "collector_key"), row, strict=True))
-        _encrypt_all(conn, keyring, session["company_id"], body.gateway, body)
+        _encrypt_all(conn, keyring, session["company_id"], gateway, body)
         conn.execute("select setup.advance(%s)", (session["id"],))
         session["status"] = conn.execute("select status from setup.sessions where id = %s",
                                          (session["id"],)).fetchone()[0]
@@ -185,7 +223,9 @@ async def create_session(request: Request, claims: Annotated[dict, Depends(requi
         s = await _run_sync(request, work)
     except psycopg.errors.InsufficientPrivilege as exc:
         raise ApiError(403, "forbidden", exc.diag.message_primary) from None
-    except psycopg.errors.UniqueViolation:
+    except psycopg.errors.UniqueViolation as exc:
+        if _token_taken(exc):
+            raise _invalid(*TOKEN_TAKEN) from None
         raise ApiError(409, "session_exists", "this company already has a setup session; correct it with PATCH") \
             from None
     return SessionCreated(session_id=s["id"], company_id=s["company_id"], status=s["status"],
@@ -222,19 +262,24 @@ async def correct(session_id: UUID, request: Request, claims: Annotated[dict, De
     body: Correction = await _parse(request, Correction)
     if not body.model_fields_set:
         raise ApiError(422, "nothing_to_correct", "send at least one field to correct")
-    if body.gateway_access_token is not None and s["gateway"] != "mercadopago":
-        raise ApiError(422, "invalid_fields", "gateway_access_token is for Mercado Pago sessions only")
+    gateway = await _gateway(request, s["gateway"], body)
     keyring = Keyring.parse(request.app.state.settings.secret_key)
     fields = body.model_dump(include={"pixel_id", "landing_url", "tracking_domain", "test_event_code"},
                              exclude_unset=True)
 
     def work(conn: psycopg.Connection) -> list[str]:
-        secret_fields = _encrypt_all(conn, keyring, s["company_id"], s["gateway"], body)
+        secret_fields = _encrypt_all(conn, keyring, s["company_id"], gateway, body)
         return conn.execute("select setup.correct(%s, %s::jsonb, %s::text[], %s)",
                             (session_id, json.dumps(fields), secret_fields,
-                             _token_hash(body, s["gateway"]))).fetchone()[0]
+                             _token_hash(body, gateway))).fetchone()[0]
 
-    return {"session_id": str(session_id), "rerun": await _run_sync(request, work)}
+    try:
+        rerun = await _run_sync(request, work)
+    except psycopg.errors.UniqueViolation as exc:
+        if _token_taken(exc):
+            raise _invalid(*TOKEN_TAKEN) from None
+        raise
+    return {"session_id": str(session_id), "rerun": rerun}
 
 
 async def _renders(request: Request, claims: dict, session_id: UUID, kind: str, version: int | None) -> list:

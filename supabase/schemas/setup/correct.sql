@@ -38,7 +38,9 @@ begin
   if fields ? 'test_event_code' and s.event_received_at is null then
     update app.companies set test_event_code = fields ->> 'test_event_code' where id = s.company_id;
   end if;
-  if 'gateway_secret' = any(changed) and s.gateway = 'perfectpay' then
+  -- a token gateway's endpoint compares each notification with the new credential's digest
+  if 'gateway_secret' = any(changed)
+     and exists (select 1 from tracking.gateways g where g.gateway = s.gateway and g.auth = 'token') then
     update tracking.endpoints set token_sha256 = webhook_token_sha256 where public_key = s.webhook_key;
   end if;
   changed := changed || array(select pg_catalog.jsonb_object_keys(fields));

@@ -1,6 +1,7 @@
 -- A new session (and, when company is null, a new company owned by the user). The API verified the
 -- user's token; membership is decided here. The caller stores the encrypted secrets in the same
--- transaction, then calls setup.advance.
+-- transaction, then calls setup.advance. The gateway is any row of tracking.gateways; for a token gateway
+-- (auth 'token') the endpoint keeps the credential's SHA-256, which each notification is compared with.
 create or replace function setup.create_session(
     company uuid, company_name text, by_user uuid, fields jsonb, webhook_token_sha256 text
 ) returns setup.sessions
@@ -12,8 +13,13 @@ declare
   wh text := 'wh_' || pg_catalog.translate(pg_catalog.encode(extensions.gen_random_bytes(18), 'base64'), '+/', '-_');
   co text := 'co_' || pg_catalog.translate(pg_catalog.encode(extensions.gen_random_bytes(18), 'base64'), '+/', '-_');
   s setup.sessions;
-  gw text := fields ->> 'gateway';
+  gw tracking.gateways;
 begin
+  select * into gw from tracking.gateways g where g.gateway = fields ->> 'gateway';
+  if not found then
+    raise exception 'gateway % is not one Track AI takes notifications from', fields ->> 'gateway'
+      using errcode = 'invalid_parameter_value';
+  end if;
   if app.is_anonymous() then
     raise exception 'an anonymous sign-in cannot create a company or set one up: sign up with an email or a provider first'
       using errcode = 'insufficient_privilege';
@@ -35,7 +41,7 @@ begin
     raise exception 'this company already has a setup session' using errcode = 'unique_violation';
   end if;
   insert into tracking.endpoints (company_id, kind, public_key, token_sha256)
-  values (cid, gw, wh, case when gw = 'perfectpay' then webhook_token_sha256 end),
+  values (cid, gw.gateway, wh, case when gw.auth = 'token' then webhook_token_sha256 end),
          (cid, 'collector', co, null);
   insert into tracking.allowed_origins (company_id, origin)
   values (cid, pg_catalog.lower(pg_catalog.substring(fields ->> 'landing_url', '^(https?://[^/?#]+)')))
@@ -45,7 +51,7 @@ begin
   update app.companies set test_event_code = fields ->> 'test_event_code' where id = cid;
   insert into setup.sessions (company_id, created_by, pixel_id, gateway, landing_url, tracking_domain,
                               test_event_code, webhook_key, collector_key)
-  values (cid, by_user, fields ->> 'pixel_id', gw, fields ->> 'landing_url',
+  values (cid, by_user, fields ->> 'pixel_id', gw.gateway, fields ->> 'landing_url',
           pg_catalog.lower(fields ->> 'tracking_domain'), fields ->> 'test_event_code', wh, co)
   returning * into s;
   insert into setup.steps (session_id, company_id, name)
