@@ -209,8 +209,12 @@ def pending_changes(dsn: str, paths: list[Path]) -> tuple[list[Path], list[str]]
             except psycopg.Error as exc:
                 raise SchemaError(f"{path.name}: {str(exc).strip().splitlines()[0]}") from None
             # a signature the file no longer declares is still there, untouched by `create or replace`
-            for ident, xmin in _function_versions(conn, names).items():
-                if versions.get(ident) == xmin:
+            # (beside the one the file made; a name the file only writes at run time, such as
+            # tracking.adapt from tracking.write_adapt, has no signature made by applying it)
+            now = _function_versions(conn, names)
+            remade = {ident.split("(", 1)[0] for ident, xmin in now.items() if versions.get(ident) != xmin}
+            for ident, xmin in now.items():
+                if versions.get(ident) == xmin and ident.split("(", 1)[0] in remade:
                     drops.append(f"drop function {ident};")
                     conn.execute(drops[-1])
             after = fingerprint(conn)

@@ -22,16 +22,11 @@ set plan_cache_mode = 'force_generic_plan'
 as $$
 declare
   gw tracking.gateways;
-  secret_fields text [];
-  credential_where text;
 begin
   select * into gw from tracking.gateways as g where g.gateway = ingest_webhook_batch.gateway;
   if not found then
     raise exception 'gateway % is not in tracking.gateways', gateway using errcode = '22023';
   end if;
-  secret_fields := array(select pg_catalog.substr(c, 6) from pg_catalog.unnest(gw.credential_in) as c where c like 'body:%');
-  credential_where := pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
-    pg_catalog.array_to_string(gw.credential_in, ' or '), 'header:', 'header '), 'query:', 'URL parameter '), 'body:', 'field ');
 
   return query
   -- materialized: each body is parsed once, not once per reference to b
@@ -98,8 +93,9 @@ begin
     overriding system value
     select
       n.inbound_pk, n.company_id, gw.gateway, n.request, coalesce(n.hdrs, '{}'::jsonb),
-      n.b || coalesce((select pg_catalog.jsonb_object_agg(f, '"[redacted]"'::jsonb)
-                       from pg_catalog.unnest(secret_fields) as f where n.b ? f), '{}'),
+      n.b || coalesce((select pg_catalog.jsonb_object_agg(pg_catalog.substr(f, 6), '"[redacted]"'::jsonb)
+                       from pg_catalog.unnest(gw.credential_in) as f
+                       where f like 'body:%' and n.b ? pg_catalog.substr(f, 6)), '{}'),
       case when n.problem is null then 'received' else 'failed' end,
       case when n.problem is not null then app.now() end,
       case when n.problem is not null then 'refused (422): ' || (n.problem ->> 'message') end
@@ -132,11 +128,14 @@ begin
         'no ' || gw.label || ' webhook has this URL; copy the URL again from your Track AI setup',
         pg_catalog.length(n.body))
       when n.verdict = 401 then tracking.reject(n.company_id, gw.gateway, n.request, 401, 'invalid_token',
-        case when n.company_id is null then 'no company has this ' || gw.credential_label || ' (' || credential_where || ')'
-             when coalesce(n.credential, '') = '' then 'no ' || gw.credential_label || ' came with the notification: '
-               || gw.label || ' sends it in the ' || credential_where
-             else 'the ' || gw.credential_label || ' (' || credential_where || ') does not match the one saved for this '
-               || gw.label || ' webhook' end,
+        (select case when n.company_id is null then 'no company has this ' || gw.credential_label || ' (' || w || ')'
+                     when coalesce(n.credential, '') = '' then 'no ' || gw.credential_label
+                       || ' came with the notification: ' || gw.label || ' sends it in the ' || w
+                     else 'the ' || gw.credential_label || ' (' || w || ') does not match the one saved for this '
+                       || gw.label || ' webhook' end
+         -- where the credential travels, in words ("header x-hotmart-hottok or field hottok")
+         from pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.array_to_string(gw.credential_in, ' or '),
+                'header:', 'header '), 'query:', 'URL parameter '), 'body:', 'field ') as w),
         pg_catalog.length(n.body))
       else pg_catalog.jsonb_set(pg_catalog.jsonb_set(
         tracking.reject(n.company_id, gw.gateway, n.request, 422, coalesce(n.problem ->> 'code', 'invalid_field'),

@@ -13,7 +13,7 @@ begin
     return null;
   end if;
   if unit = 'cents' then
-    return case when t ~ '^[0-9]{1,15}$' then t::numeric / 100 end;
+    return case when t ~ '^[0-9]{1,15}$' then pg_catalog.round(t::numeric / 100, 2) end;
   end if;
   if unit = 'brl' then
     t := pg_catalog.btrim(pg_catalog.regexp_replace(t, '^R\$', ''), E' \u00a0');

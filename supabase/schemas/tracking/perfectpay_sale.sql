@@ -9,12 +9,8 @@ as $$
 declare
   b jsonb := i.body;
   c jsonb := coalesce(i.body -> 'customer', '{}'::jsonb);
-  name_parts text [] := pg_catalog.regexp_split_to_array(btrim(coalesce(c ->> 'full_name', '')), '\s+');
-  -- phone_extension is the country calling code ("55", "34", "351"): the number goes on as
-  -- "+<code> <area code><number>", which tracking.normalize_phone keeps as given; without a code the
-  -- number is Brazilian only when it is a valid Brazilian one (55 is added there, nowhere else)
-  calling_code text := pg_catalog.ltrim(
-    pg_catalog.regexp_replace(coalesce(c ->> 'phone_extension', ''), '[^0-9]', '', 'g'), '0');
+  name_parts text [];
+  calling_code text;
   phone text;
   problem jsonb;
 begin
@@ -24,7 +20,15 @@ begin
   else
     problem := tracking.perfectpay_field_problem(b);
   end if;
-  if coalesce(c ->> 'phone_number', '') <> '' then
+  if not identify_only then  -- the buyer's fields: only processing needs them
+    name_parts := pg_catalog.regexp_split_to_array(btrim(coalesce(c ->> 'full_name', '')), '\s+');
+    -- phone_extension is the country calling code ("55", "34", "351"): the number goes on as
+    -- "+<code> <area code><number>", which tracking.normalize_phone keeps as given; without a code the
+    -- number is Brazilian only when it is a valid Brazilian one (55 is added there, nowhere else)
+    calling_code := pg_catalog.ltrim(
+      pg_catalog.regexp_replace(coalesce(c ->> 'phone_extension', ''), '[^0-9]', '', 'g'), '0');
+  end if;
+  if not identify_only and coalesce(c ->> 'phone_number', '') <> '' then
     phone := case when calling_code ~ '^[1-9][0-9]{0,2}$' then '+' || calling_code || ' ' else '' end
              || coalesce(c ->> 'phone_area_code', '') || (c ->> 'phone_number');
   end if;
@@ -42,7 +46,8 @@ begin
       'db', coalesce(c ->> 'birthday', c ->> 'date_birth'),
       'ct', c ->> 'city', 'st', c ->> 'state', 'zp', c ->> 'zip_code', 'country', c ->> 'country',
       'client_ip_address', c ->> 'ip', 'client_user_agent', c ->> 'user_agent') end,
-    coalesce(tracking.parse_time(b -> 'date_approved', 'brt'), tracking.parse_time(b -> 'date_created', 'brt')),
+    case when not identify_only
+         then coalesce(tracking.parse_time(b -> 'date_approved', 'brt'), tracking.parse_time(b -> 'date_created', 'brt')) end,
     i.request_id,
     -- a subscription's charge number (above 1: an automatic renewal)
     case when b -> 'subscription' ->> 'charges_made' ~ '^[0-9]{1,6}$'
