@@ -10,7 +10,7 @@
 -- - The gateway's adapter reads each body once here: a notification missing what identifies it is
 --   refused (422 missing_fields, nothing stored); one with a field that will certainly fail is stored
 --   raw as 'failed', for a replay after the fix, and answered 422 naming the field (invalid_field).
--- - Body fields that carried the credential are stored redacted.
+-- - The body field that carried the credential is stored redacted.
 create or replace function tracking.ingest_webhook_batch(
     gateway text, keys text [], bodies text [], credentials text [], headers jsonb [], requests text []
 )
@@ -22,11 +22,13 @@ set plan_cache_mode = 'force_generic_plan'
 as $$
 declare
   gw tracking.gateways;
+  body_field text;  -- the body field that carries the credential, if one does: stored redacted
 begin
   select * into gw from tracking.gateways as g where g.gateway = ingest_webhook_batch.gateway;
   if not found then
     raise exception 'gateway % is not in tracking.gateways', gateway using errcode = '22023';
   end if;
+  body_field := (select pg_catalog.substr(c, 6) from pg_catalog.unnest(gw.credential_in) as c where c like 'body:%' limit 1);
 
   return query
   -- materialized: each body is parsed once, not once per reference to b
@@ -93,9 +95,7 @@ begin
     overriding system value
     select
       n.inbound_pk, n.company_id, gw.gateway, n.request, coalesce(n.hdrs, '{}'::jsonb),
-      n.b || coalesce((select pg_catalog.jsonb_object_agg(pg_catalog.substr(f, 6), '"[redacted]"'::jsonb)
-                       from pg_catalog.unnest(gw.credential_in) as f
-                       where f like 'body:%' and n.b ? pg_catalog.substr(f, 6)), '{}'),
+      case when n.b ? body_field then pg_catalog.jsonb_set(n.b, array[body_field], '"[redacted]"') else n.b end,
       case when n.problem is null then 'received' else 'failed' end,
       case when n.problem is not null then app.now() end,
       case when n.problem is not null then 'refused (422): ' || (n.problem ->> 'message') end

@@ -1,5 +1,6 @@
--- Perfect Pay's adapter: a stored postback (gateways.md §1) as the common sale shape; its problem is the
--- first field that will certainly fail (tracking.perfectpay_field_problem). plpgsql of simple
+-- Perfect Pay's adapter: a stored postback (gateways.md §1) as the common sale shape; its problem is a
+-- missing code or status, and, for the API's check (identify_only), the first field that will certainly
+-- fail (tracking.perfectpay_field_problem; the worker lets the gate judge it). plpgsql of simple
 -- expressions: it runs once per postback, and a SQL function's query would cost more than the work.
 create or replace function tracking.perfectpay_sale(i tracking.inbound, identify_only boolean default false)
 returns tracking.sale_input
@@ -17,7 +18,7 @@ begin
   if coalesce(b ->> 'code', '') = '' or b ->> 'sale_status_enum' is null then
     problem := pg_catalog.jsonb_build_object('field', case when coalesce(b ->> 'code', '') = '' then 'code' else 'sale_status_enum' end,
       'message', 'a Perfect Pay postback needs code and sale_status_enum', 'code', 'missing_fields');
-  else
+  elsif identify_only then  -- the API's check; the worker lets the gate judge such a field
     problem := tracking.perfectpay_field_problem(b);
   end if;
   if not identify_only then  -- the buyer's fields: only processing needs them
