@@ -63,22 +63,23 @@ begin
                                coalesce(by_key.token_sha256, by_token.token_sha256) as token_sha256) as e
   ),
 
-  -- each authentic body read by the gateway's adapter, identifying only (ids stand in for the rows not
-  -- yet stored)
+  -- each authentic body read by the gateway's adapter, identifying only (the id stands in for the row
+  -- not yet stored; built as a row, its columns in table order: jsonb_populate_record would cost more
+  -- than the adapter). A column of a materialized step, not a join: one call per body.
   adapted as materialized (
-    select s.inbound_id, s.provider_ref, s.gateway_status, s.problem
+    select
+      c.*,
+      case when c.refusal is null
+           then tracking.adapt(row(c.ord, c.company_id, gw.gateway, c.request, null, '{}', c.b, 'received',
+                                   '{}', 0, null, null, null)::tracking.inbound, true) end as sale
     from checked as c
-    -- built as a row (its columns in table order): jsonb_populate_record would cost more than the adapter
-    cross join lateral tracking.adapt(row(c.ord, c.company_id, gw.gateway, c.request, null, '{}', c.b, 'received',
-                                          '{}', 0, null, null, null)::tracking.inbound, true) as s
-    where c.refusal is null
   ),
 
   judged as (
     select
-      c.*, a.provider_ref, a.gateway_status, a.problem,
-      coalesce(c.refusal, case when a.problem is not null then 422 end, gw.ack_status) as verdict
-    from checked as c left join adapted as a on a.inbound_id = c.ord
+      a.*, (a.sale).provider_ref, (a.sale).gateway_status, (a.sale).problem,
+      coalesce(a.refusal, case when (a.sale).problem is not null then 422 end, gw.ack_status) as verdict
+    from adapted as a
   ),
 
   -- ids drawn up front so that each answer can name its own stored row
