@@ -17,6 +17,7 @@ import pytest
 
 from core import tenants
 from fakes.checkouts import CHECKOUTS, Checkout
+from fakes.perfectpay import approved_now
 from tests.apiutil import ORIGIN, api_client, make_tenant
 from tests.dispatchutil import dispatch_settings, drain, keyring, meta_fake, new_pixel, worker
 
@@ -102,7 +103,7 @@ def test_monetizze_reads_bracket_keys_without_a_json_field_and_ignores_affiliate
     order = _order("MZ")
     secret = CHECKOUTS["monetizze"].secret
     form = {"chave_unica": secret, "venda[codigo]": order, "venda[valor]": "157.00",
-            "venda[dataInicio]": "2026-12-01 09:33:48", "venda[src]": "", "tipoEvento[codigo]": "2",
+            "venda[dataInicio]": approved_now(), "venda[src]": "", "tipoEvento[codigo]": "2",
             "tipoPostback[codigo]": "2", "comprador[email]": "comprador@example.com",
             "comprador[telefone]": "11988887777"}
     r = client.post(f"/webhooks/monetizze/{keys['monetizze']}", content=urlencode(form),
@@ -110,6 +111,7 @@ def test_monetizze_reads_bracket_keys_without_a_json_field_and_ignores_affiliate
     assert r.status_code == 200, r.text
     assert conn.execute("select amount::text from tracking.sales where gateway = 'monetizze' and provider_ref = %s",
                         (order,)).fetchone() == ("157.00",)
+    assert [e[0] for e in _event(conn, order)] == ["Purchase"]
     affiliate = _order("MZA")
     body = CHECKOUTS["monetizze"].notification("approved", affiliate)
     body["tipoPostback"] = {"codigo": 4, "descricao": "Afiliado"}

@@ -2,6 +2,7 @@
 -- wall clock follows America/Sao_Paulo, daylight saving included until it ended for good on 2019-02-17
 -- (clocks went back from 00:00 to 23:00 on the 16th). At the ambiguous hour Postgres takes the later
 -- instant (standard time); a wall-clock time skipped when DST began reads as standard time.
+-- Every date here is a fixed input converted to a fixed instant: no clock is read, so none ages.
 begin;
 select plan(7);
 
