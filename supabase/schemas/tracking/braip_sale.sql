@@ -23,6 +23,7 @@ declare
   amount numeric := tracking.parse_amount(b -> amount_field, 'cents');
   at_time timestamptz := coalesce(tracking.parse_time(b -> 'trans_payment_date', 'brt'),
                                   tracking.parse_time(b -> 'trans_createdate', 'brt'));
+  ref text := case when not cart then nullif(b ->> 'trans_key', '') end;
   problem jsonb;
 begin
   if status is null then
@@ -37,11 +38,14 @@ begin
     problem := pg_catalog.jsonb_build_object('field', 'trans_createdate',
       'message', 'trans_createdate must be a date like 2024-05-29 17:56:06');
   end if;
+  if identify_only then  -- the API's check
+    return tracking.sale_identity(i, ref, status, false, problem);
+  end if;
   return row(
-    i.id, i.company_id, 'braip', case when not cart then nullif(b ->> 'trans_key', '') end, status, amount,
+    i.id, i.company_id, 'braip', ref, status, amount,
     pg_catalog.upper(coalesce(nullif(b ->> 'currency', ''), 'BRL')), b ->> 'plan_key', b ->> 'product_name',
     coalesce(nullif(m ->> 'src', ''), nullif(m ->> 'sck', '')),
-    case when not identify_only then pg_catalog.jsonb_build_object(
+    pg_catalog.jsonb_build_object(
       'em', b ->> 'client_email',
       -- "55 11988887777": the country code, a space, then the number
       'ph', case when b ->> 'client_cel' ~ '^\s*[0-9]{1,3}\s+[0-9]' then '+' || btrim(b ->> 'client_cel') else b ->> 'client_cel' end,
@@ -49,7 +53,7 @@ begin
       'ln', pg_catalog.substring(btrim(b ->> 'client_name'), '\s(\S+)$'),
       'external_id', tracking.tax_id_if_valid(coalesce(b ->> 'client_documment', b ->> 'client_document')),
       'ct', b ->> 'client_address_city', 'st', b ->> 'client_address_state', 'zp', b ->> 'client_zip_code',
-      'country', b ->> 'client_address_country', 'fbclid', m ->> 'fbclid', 'fbc', m ->> 'fbc', 'fbp', m ->> 'fbp') end,
+      'country', b ->> 'client_address_country', 'fbclid', m ->> 'fbclid', 'fbc', m ->> 'fbc', 'fbp', m ->> 'fbp'),
     at_time, i.request_id, null, false, problem
   )::tracking.sale_input;
 end

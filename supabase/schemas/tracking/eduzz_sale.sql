@@ -17,6 +17,8 @@ declare
   at_time timestamptz := coalesce(tracking.parse_time(d -> 'paidAt', 'utc'), tracking.parse_time(d -> 'createdAt', 'utc'),
                                   tracking.parse_time(i.body -> 'sentDate', 'utc'));
   sale boolean := status not in ('ping', 'cart_abandonment');
+  ref text := case when sale then nullif(d ->> 'id', '') end;
+  test boolean := status = 'ping';
   problem jsonb;
 begin
   if coalesce(status, '') = '' then
@@ -30,19 +32,22 @@ begin
     problem := pg_catalog.jsonb_build_object('field', 'data.createdAt',
       'message', 'data.createdAt must be an ISO 8601 date, like 2024-01-09T14:45:00.000Z');
   end if;
+  if identify_only then  -- the API's check
+    return tracking.sale_identity(i, ref, status, test, problem);
+  end if;
   return row(
-    i.id, i.company_id, 'eduzz', case when sale then nullif(d ->> 'id', '') end, status, amount,
+    i.id, i.company_id, 'eduzz', ref, status, amount,
     pg_catalog.upper(coalesce(nullif(price ->> 'currency', ''), 'BRL')),
     d -> 'items' -> 0 ->> 'productId', d -> 'items' -> 0 ->> 'name',
     coalesce(nullif(d -> 'tracker' ->> 'code1', ''), nullif(d ->> 'src', ''), nullif(d ->> 'sck', '')),
-    case when not identify_only then pg_catalog.jsonb_build_object(
+    pg_catalog.jsonb_build_object(
       'em', buyer ->> 'email', 'ph', coalesce(buyer ->> 'cellphone', buyer ->> 'phone', buyer ->> 'phone2'),
       'fn', pg_catalog.split_part(btrim(buyer ->> 'name'), ' ', 1),
       'ln', pg_catalog.substring(btrim(buyer ->> 'name'), '\s(\S+)$'),
       'external_id', tracking.tax_id_if_valid(buyer ->> 'document'),
       'ct', buyer -> 'address' ->> 'city', 'st', buyer -> 'address' ->> 'state',
-      'zp', buyer -> 'address' ->> 'zipCode', 'country', buyer -> 'address' ->> 'country') end,
-    at_time, i.request_id, null, status = 'ping', problem
+      'zp', buyer -> 'address' ->> 'zipCode', 'country', buyer -> 'address' ->> 'country'),
+    at_time, i.request_id, null, test, problem
   )::tracking.sale_input;
 end
 $$;

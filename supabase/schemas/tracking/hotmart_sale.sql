@@ -19,6 +19,8 @@ declare
                                   tracking.parse_time(p -> 'order_date', 'epoch_ms'),
                                   tracking.parse_time(i.body -> 'creation_date', 'epoch_ms'));
   origin jsonb := coalesce(p -> 'origin', '{}'::jsonb);
+  ref text := nullif(p ->> 'transaction', '');
+  test boolean := coalesce(d -> 'product' ->> 'id' = '0', false);
   problem jsonb;
 begin
   if coalesce(status, '') = '' then
@@ -30,12 +32,15 @@ begin
     problem := pg_catalog.jsonb_build_object('field', 'data.purchase.price.value',
       'message', 'data.purchase.price.value must be a number in currency units, like 97.5');
   end if;
+  if identify_only then  -- the API's check
+    return tracking.sale_identity(i, ref, status, test, problem);
+  end if;
   return row(
-    i.id, i.company_id, 'hotmart', nullif(p ->> 'transaction', ''), status, amount,
+    i.id, i.company_id, 'hotmart', ref, status, amount,
     pg_catalog.upper(coalesce(nullif(p -> 'price' ->> 'currency_value', ''), 'BRL')),
     coalesce(d -> 'product' ->> 'ucode', d -> 'product' ->> 'id'), d -> 'product' ->> 'name',
     coalesce(nullif(origin ->> 'xcod', ''), nullif(origin ->> 'sck', '')),
-    case when not identify_only then pg_catalog.jsonb_build_object(
+    pg_catalog.jsonb_build_object(
       'em', buyer ->> 'email', 'ph', buyer ->> 'checkout_phone',
       'fn', coalesce(buyer ->> 'first_name', pg_catalog.split_part(btrim(buyer ->> 'name'), ' ', 1)),
       'ln', coalesce(buyer ->> 'last_name', pg_catalog.substring(btrim(buyer ->> 'name'), '\s(\S+)$')),
@@ -43,10 +48,10 @@ begin
       'ct', buyer -> 'address' ->> 'city', 'st', buyer -> 'address' ->> 'state',
       'zp', buyer -> 'address' ->> 'zipcode',
       'country', coalesce(buyer -> 'address' ->> 'country_iso', p -> 'checkout_country' ->> 'iso'),
-      'client_ip_address', p ->> 'buyer_ip') end,
+      'client_ip_address', p ->> 'buyer_ip'),
     at_time, i.request_id,
     case when p ->> 'recurrence_number' ~ '^[0-9]{1,6}$' then (p ->> 'recurrence_number')::int end,
-    coalesce(d -> 'product' ->> 'id' = '0', false), problem
+    test, problem
   )::tracking.sale_input;
 end
 $$;

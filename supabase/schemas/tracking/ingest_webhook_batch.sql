@@ -22,11 +22,15 @@ set plan_cache_mode = 'force_generic_plan'
 as $$
 declare
   gw tracking.gateways;
+  -- the body field that carries the credential, if one does (a row names at most one): stored redacted
+  credential_field text;
 begin
   select * into gw from tracking.gateways as g where g.gateway = ingest_webhook_batch.gateway;
   if not found then
     raise exception 'gateway % is not in tracking.gateways', gateway using errcode = '22023';
   end if;
+
+  credential_field := pg_catalog.substring(pg_catalog.array_to_string(gw.credential_in, ' '), 'body:(\S+)');
 
   return query
   -- materialized: each body is parsed once, not once per reference to b
@@ -94,14 +98,11 @@ begin
     overriding system value
     select
       n.inbound_pk, n.company_id, gw.gateway, n.request, coalesce(n.hdrs, '{}'::jsonb),
-      -- the body field that carries the credential, if one does (a row names at most one): redacted
-      case when n.b ? bf.field then pg_catalog.jsonb_set(n.b, array[bf.field], '"[redacted]"') else n.b end,
+      case when n.b ? credential_field then pg_catalog.jsonb_set(n.b, array[credential_field], '"[redacted]"') else n.b end,
       case when n.problem is null then 'received' else 'failed' end,
       case when n.problem is not null then app.now() end,
       case when n.problem is not null then 'refused (422): ' || (n.problem ->> 'message') end
     from numbered as n
-    left join (select pg_catalog.substr(c, 6) as field from pg_catalog.unnest(gw.credential_in) as c
-               where c like 'body:%' limit 1) as bf on true
     where n.inbound_pk is not null
     order by n.ord
     returning id, status

@@ -16,6 +16,7 @@ declare
   amount numeric := tracking.parse_amount(b -> 'total_price', 'brl');
   at_time timestamptz := coalesce(tracking.parse_time(b -> 'payment' -> 'finished_at', 'brt'),
                                   tracking.parse_time(b -> 'created_at', 'brt'));
+  ref text := case when not cart then nullif(b ->> 'sale_id', '') end;
   problem jsonb;
 begin
   if coalesce(status, '') = '' then
@@ -29,11 +30,14 @@ begin
     problem := pg_catalog.jsonb_build_object('field', 'created_at',
       'message', 'created_at must be a date like 2023-12-18 16:40:06');
   end if;
+  if identify_only then  -- the API's check
+    return tracking.sale_identity(i, ref, status, false, problem);
+  end if;
   return row(
-    i.id, i.company_id, 'kirvano', case when not cart then nullif(b ->> 'sale_id', '') end, status, amount, 'BRL',
+    i.id, i.company_id, 'kirvano', ref, status, amount, 'BRL',
     b -> 'products' -> 0 ->> 'id', b -> 'products' -> 0 ->> 'name',
     coalesce(nullif(u ->> 'src', ''), nullif(u ->> 'sck', '')),
-    case when not identify_only then pg_catalog.jsonb_build_object(
+    pg_catalog.jsonb_build_object(
       'em', c ->> 'email',
       'ph', case when c ->> 'phone_number' ~ '^55[0-9]{10,11}$' then '+' || (c ->> 'phone_number') else c ->> 'phone_number' end,
       'fn', pg_catalog.split_part(btrim(c ->> 'name'), ' ', 1),
@@ -41,7 +45,7 @@ begin
       'external_id', tracking.tax_id_if_valid(c ->> 'document'),
       'ct', c -> 'address' ->> 'city', 'st', c -> 'address' ->> 'province', 'zp', c -> 'address' ->> 'zip',
       'country', c -> 'address' ->> 'country_code',
-      'client_ip_address', coalesce(c ->> 'ip', b ->> 'ip'), 'fbp', b -> 'cookies' ->> 'fbp') end,
+      'client_ip_address', coalesce(c ->> 'ip', b ->> 'ip'), 'fbp', b -> 'cookies' ->> 'fbp'),
     at_time, i.request_id, null, false, problem
   )::tracking.sale_input;
 end

@@ -17,6 +17,8 @@ declare
   amount numeric := tracking.parse_amount(o -> 'Commissions' -> 'charge_amount', 'cents');
   at_time timestamptz := coalesce(tracking.parse_time(o -> 'approved_date', 'brt'),
                                   tracking.parse_time(o -> 'created_at', 'brt'));
+  ref text := case when not cart then nullif(o ->> 'order_id', '') end;
+  test boolean := coalesce(pg_catalog.lower(c ->> 'email') = 'johndoe@example.com' and c ->> 'full_name' = 'John Doe', false);
   problem jsonb;
 begin
   if coalesce(status, '') = '' then
@@ -31,24 +33,27 @@ begin
     problem := pg_catalog.jsonb_build_object('field', 'approved_date',
       'message', 'approved_date must be a date like 2026-06-08 11:53 (Brasília time)');
   end if;
+  if identify_only then  -- the API's check
+    return tracking.sale_identity(i, ref, status, test, problem);
+  end if;
   return row(
-    i.id, i.company_id, 'kiwify', case when not cart then nullif(o ->> 'order_id', '') end, status, amount,
+    i.id, i.company_id, 'kiwify', ref, status, amount,
     pg_catalog.upper(coalesce(nullif(o -> 'Commissions' ->> 'currency', ''),
                               nullif(o -> 'Commissions' ->> 'product_base_price_currency', ''), 'BRL')),
     o -> 'Product' ->> 'product_id', o -> 'Product' ->> 'product_name',
     coalesce(nullif(track ->> 'sck', ''), nullif(track ->> 'src', '')),
-    case when not identify_only then pg_catalog.jsonb_build_object(
+    pg_catalog.jsonb_build_object(
       'em', c ->> 'email', 'ph', c ->> 'mobile',
       'fn', coalesce(c ->> 'first_name', pg_catalog.split_part(btrim(c ->> 'full_name'), ' ', 1)),
       'ln', pg_catalog.substring(btrim(c ->> 'full_name'), '\s(\S+)$'),
       'external_id', tracking.tax_id_if_valid(coalesce(c ->> 'CPF', c ->> 'cnpj')),
       'ct', c ->> 'city', 'st', c ->> 'state', 'zp', c ->> 'zipcode', 'country', c ->> 'country',
-      'client_ip_address', c ->> 'ip') end,
+      'client_ip_address', c ->> 'ip'),
     at_time, i.request_id,
     -- a renewal is a new paid charge of the subscription: its charge number is how many were paid
     case when status = 'subscription_renewed'
          then greatest(pg_catalog.jsonb_array_length(coalesce(o -> 'Subscription' -> 'charges' -> 'completed', '[]')), 2) end,
-    coalesce(pg_catalog.lower(c ->> 'email') = 'johndoe@example.com' and c ->> 'full_name' = 'John Doe', false), problem
+    test, problem
   )::tracking.sale_input;
 end
 $$;

@@ -19,6 +19,8 @@ declare
   amount numeric := tracking.parse_amount(v -> 'valor', 'decimal');
   at_time timestamptz := coalesce(tracking.parse_time(v -> 'dataFinalizada', 'brt'),
                                   tracking.parse_time(v -> 'dataInicio', 'brt'));
+  ref text := case when status not in ('7', 'not_for_producer') then code end;
+  test boolean := coalesce(i.body -> 'produto' ->> 'nome' = 'X-Wing', false);
   problem jsonb;
 begin
   if coalesce(status, '') = '' then
@@ -33,18 +35,21 @@ begin
     problem := pg_catalog.jsonb_build_object('field', 'venda.dataInicio',
       'message', 'venda.dataInicio must be a date like 2022-10-01 09:33:48');
   end if;
+  if identify_only then  -- the API's check
+    return tracking.sale_identity(i, ref, status, test, problem);
+  end if;
   return row(
-    i.id, i.company_id, 'monetizze', case when status not in ('7', 'not_for_producer') then code end, status,
+    i.id, i.company_id, 'monetizze', ref, status,
     amount, 'BRL', i.body -> 'produto' ->> 'codigo', i.body -> 'produto' ->> 'nome', nullif(v ->> 'src', ''),
-    case when not identify_only then pg_catalog.jsonb_build_object(
+    pg_catalog.jsonb_build_object(
       'em', c ->> 'email', 'ph', c ->> 'telefone',
       'fn', pg_catalog.split_part(btrim(c ->> 'nome'), ' ', 1),
       'ln', pg_catalog.substring(btrim(c ->> 'nome'), '\s(\S+)$'),
       'external_id', tracking.tax_id_if_valid(c ->> 'cnpj_cpf'), 'db', c ->> 'data_nascimento',
-      'ct', c ->> 'cidade', 'st', c ->> 'estado', 'zp', c ->> 'cep', 'country', c ->> 'pais') end,
+      'ct', c ->> 'cidade', 'st', c ->> 'estado', 'zp', c ->> 'cep', 'country', c ->> 'pais'),
     at_time, i.request_id,
     case when i.body -> 'assinatura' ->> 'parcela' ~ '^[0-9]{1,6}$' then (i.body -> 'assinatura' ->> 'parcela')::int end,
-    coalesce(i.body -> 'produto' ->> 'nome' = 'X-Wing', false), problem
+    test, problem
   )::tracking.sale_input;
 end
 $$;

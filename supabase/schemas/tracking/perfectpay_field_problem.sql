@@ -12,11 +12,13 @@ begin
     return pg_catalog.jsonb_build_object('field', 'sale_amount', 'message',
       'sale_amount must be a positive number below 10^12 written with a decimal point, like 197.90');
   end if;
-  -- BRL, nearly every sale, without a lookup
-  if coalesce(b ->> 'currency_enum_key', '') not in ('', 'BRL')
-     and not exists (select 1 from tracking.currencies as c where c.code = pg_catalog.upper(b ->> 'currency_enum_key')) then
-    return pg_catalog.jsonb_build_object('field', 'currency_enum_key', 'message',
-      'currency_enum_key must be an ISO 4217 currency code, like BRL');
+  -- BRL, nearly every sale, without a lookup: a condition of its own, which plpgsql evaluates as an
+  -- expression, where one holding the subquery would run a query on every call
+  if coalesce(b ->> 'currency_enum_key', '') not in ('', 'BRL') then
+    if not exists (select 1 from tracking.currencies as c where c.code = pg_catalog.upper(b ->> 'currency_enum_key')) then
+      return pg_catalog.jsonb_build_object('field', 'currency_enum_key', 'message',
+        'currency_enum_key must be an ISO 4217 currency code, like BRL');
+    end if;
   end if;
   return null;
 end

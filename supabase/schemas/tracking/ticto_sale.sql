@@ -17,6 +17,7 @@ declare
   cart boolean := status = 'abandoned_cart';
   amount numeric := tracking.parse_amount(coalesce(o -> 'paid_amount', b -> 'item' -> 'amount'), 'cents');
   at_time timestamptz := coalesce(tracking.parse_time(b -> 'status_date', 'brt'), tracking.parse_time(o -> 'order_date', 'brt'));
+  ref text := case when not cart then nullif(o ->> 'hash', '') end;
   problem jsonb;
 begin
   if coalesce(status, '') = '' then
@@ -30,11 +31,14 @@ begin
     problem := pg_catalog.jsonb_build_object('field', 'status_date',
       'message', 'status_date must be a date like 2024-02-10 19:19:17');
   end if;
+  if identify_only then  -- the API's check
+    return tracking.sale_identity(i, ref, status, false, problem);
+  end if;
   return row(
-    i.id, i.company_id, 'ticto', case when not cart then nullif(o ->> 'hash', '') end, status, amount, 'BRL',
+    i.id, i.company_id, 'ticto', ref, status, amount, 'BRL',
     b -> 'item' ->> 'product_id', b -> 'item' ->> 'product_name',
     coalesce(nullif(nullif(t ->> 'src', ''), 'Não Informado'), nullif(nullif(t ->> 'sck', ''), 'Não Informado')),
-    case when not identify_only then pg_catalog.jsonb_build_object(
+    pg_catalog.jsonb_build_object(
       'em', c ->> 'email',
       'ph', case when coalesce(c -> 'phone' ->> 'number', '') <> ''
                  then coalesce(c -> 'phone' ->> 'ddi', '') || ' ' || coalesce(c -> 'phone' ->> 'ddd', '')
@@ -44,7 +48,7 @@ begin
       'external_id', tracking.tax_id_if_valid(coalesce(c ->> 'cpf', c ->> 'cnpj')),
       'ct', c -> 'address' ->> 'city', 'st', c -> 'address' ->> 'state', 'zp', c -> 'address' ->> 'zip_code',
       'country', case when c ->> 'is_foreign' = 'false' then 'BR' end,
-      'fbc', q ->> 'fbc', 'fbp', q ->> 'fbp') end,
+      'fbc', q ->> 'fbc', 'fbp', q ->> 'fbp'),
     at_time, i.request_id, null, false, problem
   )::tracking.sale_input;
 end

@@ -19,6 +19,8 @@ declare
     where p ->> 'priceInCents' ~ '^[0-9]{1,12}$' and coalesce(p ->> 'quantity', '1') ~ '^[0-9]{1,6}$'));
   amount numeric := tracking.parse_amount(cents, 'cents');
   at_time timestamptz := coalesce(tracking.parse_time(b -> 'approvedDate', 'utc'), tracking.parse_time(b -> 'createdAt', 'utc'));
+  ref text := nullif(b ->> 'orderId', '');
+  test boolean := coalesce(b -> 'isTest' = 'true'::jsonb, false);
   problem jsonb;
 begin
   if coalesce(b ->> 'orderId', '') = '' then
@@ -36,18 +38,21 @@ begin
     problem := pg_catalog.jsonb_build_object('field', 'commission.currency',
       'message', 'commission.currency must be an ISO 4217 code, like BRL');
   end if;
+  if identify_only then  -- the API's check
+    return tracking.sale_identity(i, ref, status, test, problem);
+  end if;
   return row(
-    i.id, i.company_id, 'utmify', nullif(b ->> 'orderId', ''), status, amount,
+    i.id, i.company_id, 'utmify', ref, status, amount,
     pg_catalog.upper(coalesce(nullif(b -> 'commission' ->> 'currency', ''), 'BRL')),
     b -> 'products' -> 0 ->> 'id', b -> 'products' -> 0 ->> 'name',
     coalesce(nullif(t ->> 'src', ''), nullif(t ->> 'sck', '')),
-    case when not identify_only then pg_catalog.jsonb_build_object(
+    pg_catalog.jsonb_build_object(
       'em', c ->> 'email', 'ph', c ->> 'phone',
       'fn', pg_catalog.split_part(btrim(c ->> 'name'), ' ', 1),
       'ln', pg_catalog.substring(btrim(c ->> 'name'), '\s(\S+)$'),
       'external_id', tracking.tax_id_if_valid(c ->> 'document'), 'country', c ->> 'country',
-      'client_ip_address', c ->> 'ip') end,
-    at_time, i.request_id, null, coalesce(b -> 'isTest' = 'true'::jsonb, false), problem
+      'client_ip_address', c ->> 'ip'),
+    at_time, i.request_id, null, test, problem
   )::tracking.sale_input;
 end
 $$;
