@@ -21,8 +21,8 @@ import time
 
 import psycopg
 
+from bench import monitoring_views
 from bench.common import percentile, scratch_db, write_result
-from bench.monitoring_views import CHUNK, LOAD
 from core.settings import REPO_ROOT
 from tests import dbutil
 
@@ -83,16 +83,7 @@ def schema_files(ref: str | None) -> str:
 
 
 def load(conn: psycopg.Connection, events: int, companies: int) -> None:
-    for what, sql in LOAD:
-        t0 = time.perf_counter()
-        if "%(lo)s" in sql:
-            for lo in range(1, events + 1, CHUNK):
-                conn.execute(sql, {"lo": lo, "hi": min(events, lo + CHUNK - 1), "days": 90,
-                                   "companies": companies, "events": events})
-        else:
-            for statement in filter(str.strip, sql.split(";")):
-                conn.execute(statement, {"companies": companies})
-        print(f"loaded {what} in {time.perf_counter() - t0:.1f} s", flush=True)
+    monitoring_views.load(conn, events, 90, companies)
     for statement in filter(str.strip, EXTRA.split(";")):
         conn.execute(statement)
     conn.execute("select monitoring.fold_counts()")

@@ -16,7 +16,7 @@ grant execute on function app.has_company_access(uuid,text) to authenticated, se
 
 -- ---- schemas/app/my_company_ids.sql ----
 -- The companies the JWT user may act for with at least min_role, computed once per statement: policies
--- call it as `company_id = any ((select app.my_company_ids())::uuid [])`, so Postgres evaluates it once (an
+-- call it as `company_id = any((select app.my_company_ids())::uuid [])`, so Postgres evaluates it once (an
 -- InitPlan) instead of once per row, as Supabase's RLS performance guide does. Above viewer an anonymous
 -- sign-in gets none. security definer so policies on company_members itself do not recurse.
 create or replace function app.my_company_ids(min_role text default 'viewer') returns uuid []
@@ -213,194 +213,194 @@ grant execute on function delivery.set_breaker_override(bigint,text,text,timesta
 drop policy if exists "Backoffice admins can update their companies" on app.companies;
 create policy "Backoffice admins can update their companies" on app.companies
 for update to authenticated
-using (id = any ((select app.my_company_ids('backoffice_admin'))::uuid []))
-with check (id = any ((select app.my_company_ids('backoffice_admin'))::uuid []));
+using (id = any((select app.my_company_ids('backoffice_admin'))::uuid []))
+with check (id = any((select app.my_company_ids('backoffice_admin'))::uuid []));
 
 drop policy if exists "Members can read their companies" on app.companies;
 create policy "Members can read their companies" on app.companies
-for select to authenticated using (id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/app/policies/company_members.sql ----
 -- Row-level security policies on app.company_members.
 
 drop policy if exists "Backoffice admins can add members" on app.company_members;
 create policy "Backoffice admins can add members" on app.company_members
-for insert to authenticated with check (company_id = any ((select app.my_company_ids('backoffice_admin'))::uuid []));
+for insert to authenticated with check (company_id = any((select app.my_company_ids('backoffice_admin'))::uuid []));
 
 drop policy if exists "Backoffice admins can change members" on app.company_members;
 create policy "Backoffice admins can change members" on app.company_members
 for update to authenticated
-using (company_id = any ((select app.my_company_ids('backoffice_admin'))::uuid []))
-with check (company_id = any ((select app.my_company_ids('backoffice_admin'))::uuid []));
+using (company_id = any((select app.my_company_ids('backoffice_admin'))::uuid []))
+with check (company_id = any((select app.my_company_ids('backoffice_admin'))::uuid []));
 
 drop policy if exists "Backoffice admins can remove members" on app.company_members;
 create policy "Backoffice admins can remove members" on app.company_members
-for delete to authenticated using (company_id = any ((select app.my_company_ids('backoffice_admin'))::uuid []));
+for delete to authenticated using (company_id = any((select app.my_company_ids('backoffice_admin'))::uuid []));
 
 drop policy if exists "Members can read the members of their companies" on app.company_members;
 create policy "Members can read the members of their companies" on app.company_members
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/app/policies/secrets.sql ----
 -- Row-level security policies on app.secrets.
 
 drop policy if exists "Backoffice admins can see which secrets exist" on app.secrets;
 create policy "Backoffice admins can see which secrets exist" on app.secrets
-for select to authenticated using (company_id = any ((select app.my_company_ids('backoffice_admin'))::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids('backoffice_admin'))::uuid []));
 
 -- ---- schemas/delivery/policies/alerts.sql ----
 -- Row-level security policies on delivery.alerts.
 
 drop policy if exists "Members can read Meta-wide alerts and their own" on delivery.alerts;
 create policy "Members can read Meta-wide alerts and their own" on delivery.alerts
-for select to authenticated using (company_id is null or company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id is null or company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/delivery/policies/attempts.sql ----
 -- Row-level security policies on delivery.attempts.
 
 drop policy if exists "Members can read their delivery attempts" on delivery.attempts;
 create policy "Members can read their delivery attempts" on delivery.attempts
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/delivery/policies/breaker_changes.sql ----
 -- Row-level security policies on delivery.breaker_changes.
 
 drop policy if exists "Members can read Meta-wide breaker changes and their own" on delivery.breaker_changes;
 create policy "Members can read Meta-wide breaker changes and their own" on delivery.breaker_changes
-for select to authenticated using (company_id is null or company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id is null or company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/delivery/policies/breaker_override_changes.sql ----
 -- Row-level security policies on delivery.breaker_override_changes.
 
 drop policy if exists "Members can read Meta-wide override changes and their own" on delivery.breaker_override_changes;
 create policy "Members can read Meta-wide override changes and their own" on delivery.breaker_override_changes
-for select to authenticated using (company_id is null or company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id is null or company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/delivery/policies/breaker_overrides.sql ----
 -- Row-level security policies on delivery.breaker_overrides.
 
 drop policy if exists "Members can read Meta-wide breaker overrides and their own" on delivery.breaker_overrides;
 create policy "Members can read Meta-wide breaker overrides and their own" on delivery.breaker_overrides
-for select to authenticated using (company_id is null or company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id is null or company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/delivery/policies/breakers.sql ----
 -- Row-level security policies on delivery.breakers.
 
 drop policy if exists "Members can read the Meta breaker and their pixels' breakers" on delivery.breakers;
 create policy "Members can read the Meta breaker and their pixels' breakers" on delivery.breakers
-for select to authenticated using (company_id is null or company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id is null or company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/delivery/policies/dead_letters.sql ----
 -- Row-level security policies on delivery.dead_letters.
 
 drop policy if exists "Members can read their dead letters" on delivery.dead_letters;
 create policy "Members can read their dead letters" on delivery.dead_letters
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/delivery/policies/destinations.sql ----
 -- Row-level security policies on delivery.destinations.
 
 drop policy if exists "Members can read their destinations" on delivery.destinations;
 create policy "Members can read their destinations" on delivery.destinations
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/delivery/policies/replays.sql ----
 -- Row-level security policies on delivery.replays.
 
 drop policy if exists "Members can read their replays" on delivery.replays;
 create policy "Members can read their replays" on delivery.replays
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/monitoring/policies/alert_rules.sql ----
 -- Row-level security policies on monitoring.alert_rules.
 
 drop policy if exists "Members can read the default alert rules and their own" on monitoring.alert_rules;
 create policy "Members can read the default alert rules and their own" on monitoring.alert_rules
-for select to authenticated using (company_id is null or company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id is null or company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/monitoring/policies/alerts.sql ----
 -- Row-level security policies on monitoring.alerts.
 
 drop policy if exists "Members can read their companies' alerts" on monitoring.alerts;
 create policy "Members can read their companies' alerts" on monitoring.alerts
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/monitoring/policies/company_counters.sql ----
 -- Row-level security policies on monitoring.company_counters.
 
 drop policy if exists "Members can read their companies' counters" on monitoring.company_counters;
 create policy "Members can read their companies' counters" on monitoring.company_counters
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/monitoring/policies/daily_counts.sql ----
 -- Row-level security policies on monitoring.daily_counts.
 
 drop policy if exists "Members can read their daily counts" on monitoring.daily_counts;
 create policy "Members can read their daily counts" on monitoring.daily_counts
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/monitoring/policies/duplicates.sql ----
 -- Row-level security policies on monitoring.duplicates.
 
 drop policy if exists "Members can read their duplicates" on monitoring.duplicates;
 create policy "Members can read their duplicates" on monitoring.duplicates
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/revenue/policies/attributions.sql ----
 -- Row-level security policies on revenue.attributions.
 
 drop policy if exists "Members can read their attributions" on revenue.attributions;
 create policy "Members can read their attributions" on revenue.attributions
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/revenue/policies/audience_batches.sql ----
 -- Row-level security policies on revenue.audience_batches.
 
 drop policy if exists "Members can read their audience batches" on revenue.audience_batches;
 create policy "Members can read their audience batches" on revenue.audience_batches
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/revenue/policies/audience_jobs.sql ----
 -- Row-level security policies on revenue.audience_jobs.
 
 drop policy if exists "Members can read their audience jobs" on revenue.audience_jobs;
 create policy "Members can read their audience jobs" on revenue.audience_jobs
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/revenue/policies/audience_members.sql ----
 -- Row-level security policies on revenue.audience_members.
 
 drop policy if exists "Marketing admins can read their audience members" on revenue.audience_members;
 create policy "Marketing admins can read their audience members" on revenue.audience_members
-for select to authenticated using (company_id = any ((select app.my_company_ids('marketing_admin'))::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids('marketing_admin'))::uuid []));
 
 -- ---- schemas/revenue/policies/conversion_rules.sql ----
 -- Row-level security policies on revenue.conversion_rules.
 
 drop policy if exists "Marketing admins can add conversion rules" on revenue.conversion_rules;
 create policy "Marketing admins can add conversion rules" on revenue.conversion_rules
-for insert to authenticated with check (company_id = any ((select app.my_company_ids('marketing_admin'))::uuid []));
+for insert to authenticated with check (company_id = any((select app.my_company_ids('marketing_admin'))::uuid []));
 
 drop policy if exists "Marketing admins can change conversion rules" on revenue.conversion_rules;
 create policy "Marketing admins can change conversion rules" on revenue.conversion_rules
 for update to authenticated
-using (company_id = any ((select app.my_company_ids('marketing_admin'))::uuid []))
-with check (company_id = any ((select app.my_company_ids('marketing_admin'))::uuid []));
+using (company_id = any((select app.my_company_ids('marketing_admin'))::uuid []))
+with check (company_id = any((select app.my_company_ids('marketing_admin'))::uuid []));
 
 drop policy if exists "Marketing admins can remove conversion rules" on revenue.conversion_rules;
 create policy "Marketing admins can remove conversion rules" on revenue.conversion_rules
-for delete to authenticated using (company_id = any ((select app.my_company_ids('marketing_admin'))::uuid []));
+for delete to authenticated using (company_id = any((select app.my_company_ids('marketing_admin'))::uuid []));
 
 drop policy if exists "Members can read their conversion rules" on revenue.conversion_rules;
 create policy "Members can read their conversion rules" on revenue.conversion_rules
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/revenue/policies/conversions.sql ----
 -- Row-level security policies on revenue.conversions.
 
 drop policy if exists "Members can read their conversions" on revenue.conversions;
 create policy "Members can read their conversions" on revenue.conversions
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/revenue/policies/settings.sql ----
 -- Row-level security policies on revenue.settings.
@@ -408,40 +408,40 @@ for select to authenticated using (company_id = any ((select app.my_company_ids(
 drop policy if exists "Marketing admins can change their revenue settings" on revenue.settings;
 create policy "Marketing admins can change their revenue settings" on revenue.settings
 for update to authenticated
-using (company_id = any ((select app.my_company_ids('marketing_admin'))::uuid []))
-with check (company_id = any ((select app.my_company_ids('marketing_admin'))::uuid []));
+using (company_id = any((select app.my_company_ids('marketing_admin'))::uuid []))
+with check (company_id = any((select app.my_company_ids('marketing_admin'))::uuid []));
 
 drop policy if exists "Members can read their revenue settings" on revenue.settings;
 create policy "Members can read their revenue settings" on revenue.settings
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/revenue/policies/spend.sql ----
 -- Row-level security policies on revenue.spend.
 
 drop policy if exists "Members can read their spend" on revenue.spend;
 create policy "Members can read their spend" on revenue.spend
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/setup/policies/renders.sql ----
 -- Row-level security policies on setup.renders.
 
 drop policy if exists "Members can read their rendered templates" on setup.renders;
 create policy "Members can read their rendered templates" on setup.renders
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/setup/policies/sessions.sql ----
 -- Row-level security policies on setup.sessions.
 
 drop policy if exists "Members can read their setup session" on setup.sessions;
 create policy "Members can read their setup session" on setup.sessions
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/setup/policies/steps.sql ----
 -- Row-level security policies on setup.steps.
 
 drop policy if exists "Members can read their setup steps" on setup.steps;
 create policy "Members can read their setup steps" on setup.steps
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/tracking/policies/allowed_origins.sql ----
 -- Row-level security policies on tracking.allowed_origins.
@@ -449,33 +449,33 @@ for select to authenticated using (company_id = any ((select app.my_company_ids(
 drop policy if exists "Marketing admins can manage their allowed origins" on tracking.allowed_origins;
 create policy "Marketing admins can manage their allowed origins" on tracking.allowed_origins
 for all to authenticated
-using (company_id = any ((select app.my_company_ids('marketing_admin'))::uuid []))
-with check (company_id = any ((select app.my_company_ids('marketing_admin'))::uuid []));
+using (company_id = any((select app.my_company_ids('marketing_admin'))::uuid []))
+with check (company_id = any((select app.my_company_ids('marketing_admin'))::uuid []));
 
 drop policy if exists "Members can read their allowed origins" on tracking.allowed_origins;
 create policy "Members can read their allowed origins" on tracking.allowed_origins
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/tracking/policies/api_keys.sql ----
 -- Row-level security policies on tracking.api_keys.
 
 drop policy if exists "Backoffice admins can read their api keys" on tracking.api_keys;
 create policy "Backoffice admins can read their api keys" on tracking.api_keys
-for select to authenticated using (company_id = any ((select app.my_company_ids('backoffice_admin'))::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids('backoffice_admin'))::uuid []));
 
 -- ---- schemas/tracking/policies/endpoints.sql ----
 -- Row-level security policies on tracking.endpoints.
 
 drop policy if exists "Members can read their endpoints" on tracking.endpoints;
 create policy "Members can read their endpoints" on tracking.endpoints
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/tracking/policies/event_keys.sql ----
 -- Row-level security policies on tracking.event_keys.
 
 drop policy if exists "Members can read their event keys" on tracking.event_keys;
 create policy "Members can read their event keys" on tracking.event_keys
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/tracking/policies/event_mappings.sql ----
 -- Row-level security policies on tracking.event_mappings.
@@ -483,47 +483,47 @@ for select to authenticated using (company_id = any ((select app.my_company_ids(
 drop policy if exists "Marketing admins can manage their event mappings" on tracking.event_mappings;
 create policy "Marketing admins can manage their event mappings" on tracking.event_mappings
 for all to authenticated
-using (company_id = any ((select app.my_company_ids('marketing_admin'))::uuid []))
-with check (company_id = any ((select app.my_company_ids('marketing_admin'))::uuid []));
+using (company_id = any((select app.my_company_ids('marketing_admin'))::uuid []))
+with check (company_id = any((select app.my_company_ids('marketing_admin'))::uuid []));
 
 drop policy if exists "Members can read default and own event mappings" on tracking.event_mappings;
 create policy "Members can read default and own event mappings" on tracking.event_mappings
-for select to authenticated using (company_id is null or company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id is null or company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/tracking/policies/events.sql ----
 -- Row-level security policies on tracking.events.
 
 drop policy if exists "Members can read their events" on tracking.events;
 create policy "Members can read their events" on tracking.events
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/tracking/policies/idempotency_keys.sql ----
 -- Row-level security policies on tracking.idempotency_keys.
 
 drop policy if exists "Members can read their idempotency keys" on tracking.idempotency_keys;
 create policy "Members can read their idempotency keys" on tracking.idempotency_keys
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/tracking/policies/inbound.sql ----
 -- Row-level security policies on tracking.inbound.
 
 drop policy if exists "Members can read their inbound requests" on tracking.inbound;
 create policy "Members can read their inbound requests" on tracking.inbound
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/tracking/policies/rejected_requests.sql ----
 -- Row-level security policies on tracking.rejected_requests.
 
 drop policy if exists "Members can read their rejected requests" on tracking.rejected_requests;
 create policy "Members can read their rejected requests" on tracking.rejected_requests
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/tracking/policies/sales.sql ----
 -- Row-level security policies on tracking.sales.
 
 drop policy if exists "Members can read their sales" on tracking.sales;
 create policy "Members can read their sales" on tracking.sales
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/tracking/policies/status_mappings.sql ----
 -- Row-level security policies on tracking.status_mappings.
@@ -531,75 +531,75 @@ for select to authenticated using (company_id = any ((select app.my_company_ids(
 drop policy if exists "Marketing admins can manage their status mappings" on tracking.status_mappings;
 create policy "Marketing admins can manage their status mappings" on tracking.status_mappings
 for all to authenticated
-using (company_id = any ((select app.my_company_ids('marketing_admin'))::uuid []))
-with check (company_id = any ((select app.my_company_ids('marketing_admin'))::uuid []));
+using (company_id = any((select app.my_company_ids('marketing_admin'))::uuid []))
+with check (company_id = any((select app.my_company_ids('marketing_admin'))::uuid []));
 
 drop policy if exists "Members can read default and own status mappings" on tracking.status_mappings;
 create policy "Members can read default and own status mappings" on tracking.status_mappings
-for select to authenticated using (company_id is null or company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id is null or company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/tracking/policies/touchpoints.sql ----
 -- Row-level security policies on tracking.touchpoints.
 
 drop policy if exists "Members can read their touchpoints" on tracking.touchpoints;
 create policy "Members can read their touchpoints" on tracking.touchpoints
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/tracking/policies/visitors.sql ----
 -- Row-level security policies on tracking.visitors.
 
 drop policy if exists "Members can read their visitors" on tracking.visitors;
 create policy "Members can read their visitors" on tracking.visitors
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/whatsapp/policies/accounts.sql ----
 -- Row-level security policies on whatsapp.accounts.
 
 drop policy if exists "Members can read their WhatsApp accounts" on whatsapp.accounts;
 create policy "Members can read their WhatsApp accounts" on whatsapp.accounts
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/whatsapp/policies/contacts.sql ----
 -- Row-level security policies on whatsapp.contacts.
 
 drop policy if exists "Members can read their WhatsApp contacts" on whatsapp.contacts;
 create policy "Members can read their WhatsApp contacts" on whatsapp.contacts
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/whatsapp/policies/conversations.sql ----
 -- Row-level security policies on whatsapp.conversations.
 
 drop policy if exists "Members can read their WhatsApp conversations" on whatsapp.conversations;
 create policy "Members can read their WhatsApp conversations" on whatsapp.conversations
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/whatsapp/policies/message_statuses.sql ----
 -- Row-level security policies on whatsapp.message_statuses.
 
 drop policy if exists "Members can read their WhatsApp message statuses" on whatsapp.message_statuses;
 create policy "Members can read their WhatsApp message statuses" on whatsapp.message_statuses
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/whatsapp/policies/messages.sql ----
 -- Row-level security policies on whatsapp.messages.
 
 drop policy if exists "Members can read their WhatsApp messages" on whatsapp.messages;
 create policy "Members can read their WhatsApp messages" on whatsapp.messages
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/whatsapp/policies/numbers.sql ----
 -- Row-level security policies on whatsapp.numbers.
 
 drop policy if exists "Members can read their WhatsApp numbers" on whatsapp.numbers;
 create policy "Members can read their WhatsApp numbers" on whatsapp.numbers
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/whatsapp/policies/sales.sql ----
 -- Row-level security policies on whatsapp.sales.
 
 drop policy if exists "Members can read their WhatsApp sales" on whatsapp.sales;
 create policy "Members can read their WhatsApp sales" on whatsapp.sales
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/whatsapp/policies/settings.sql ----
 -- Row-level security policies on whatsapp.settings.
@@ -607,16 +607,16 @@ for select to authenticated using (company_id = any ((select app.my_company_ids(
 drop policy if exists "Marketing admins can change their WhatsApp settings" on whatsapp.settings;
 create policy "Marketing admins can change their WhatsApp settings" on whatsapp.settings
 for update to authenticated
-using (company_id = any ((select app.my_company_ids('marketing_admin'))::uuid []))
-with check (company_id = any ((select app.my_company_ids('marketing_admin'))::uuid []));
+using (company_id = any((select app.my_company_ids('marketing_admin'))::uuid []))
+with check (company_id = any((select app.my_company_ids('marketing_admin'))::uuid []));
 
 drop policy if exists "Marketing admins can create their WhatsApp settings" on whatsapp.settings;
 create policy "Marketing admins can create their WhatsApp settings" on whatsapp.settings
-for insert to authenticated with check (company_id = any ((select app.my_company_ids('marketing_admin'))::uuid []));
+for insert to authenticated with check (company_id = any((select app.my_company_ids('marketing_admin'))::uuid []));
 
 drop policy if exists "Members can read their WhatsApp settings" on whatsapp.settings;
 create policy "Members can read their WhatsApp settings" on whatsapp.settings
-for select to authenticated using (company_id = any ((select app.my_company_ids())::uuid []));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));
 
 -- ---- schemas/delivery/triggers/breaker_overrides.sql ----
 -- Triggers on delivery.breaker_overrides.
