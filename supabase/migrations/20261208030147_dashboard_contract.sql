@@ -17,7 +17,8 @@ grant execute on function app.has_company_access(uuid,text) to authenticated, se
 -- ---- schemas/app/my_company_ids.sql ----
 -- The companies the JWT user may act for with at least min_role, computed once per statement: policies
 -- call it as `company_id = any((select app.my_company_ids())::uuid [])`, so Postgres evaluates it once (an
--- InitPlan) instead of once per row, as Supabase's RLS performance guide does. Above viewer an anonymous
+-- InitPlan) instead of once per row, as Supabase's RLS performance guide does (the cast makes `any` take
+-- the array: without it `any((select ...))` reads as a subquery of uuid[] rows). Above viewer an anonymous
 -- sign-in gets none. security definer so policies on company_members itself do not recurse.
 create or replace function app.my_company_ids(min_role text default 'viewer') returns uuid []
 language sql stable security definer
