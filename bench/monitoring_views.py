@@ -110,6 +110,20 @@ QUERIES = {
 }
 
 
+def load(conn: psycopg.Connection, events: int, days: int, companies: int) -> None:
+    """LOAD, chunk by chunk (bench/dashboard_rls.py loads the same)."""
+    for what, sql in LOAD:
+        t0 = time.perf_counter()
+        if "%(lo)s" in sql:
+            for lo in range(1, events + 1, CHUNK):
+                hi = min(events, lo + CHUNK - 1)
+                conn.execute(sql, {"lo": lo, "hi": hi, "days": days, "companies": companies, "events": events})
+        else:
+            for statement in filter(str.strip, sql.split(";")):
+                conn.execute(statement, {"companies": companies})
+        print(f"loaded {what} in {time.perf_counter() - t0:.1f} s", flush=True)
+
+
 def timed(conn: psycopg.Connection, sql: str, params: dict, runs: int = 5) -> tuple[float, int]:
     conn.execute(sql, params).fetchall()  # warm-up
     times, rows = [], 0
@@ -132,17 +146,7 @@ def main() -> None:
     try:
         with psycopg.connect(dsn, autocommit=True) as conn:
             started = time.perf_counter()
-            for what, sql in LOAD:
-                t0 = time.perf_counter()
-                if "%(lo)s" in sql:
-                    for lo in range(1, args.events + 1, CHUNK):
-                        hi = min(args.events, lo + CHUNK - 1)
-                        conn.execute(sql, {"lo": lo, "hi": hi, "days": args.days, "companies": COMPANIES,
-                                           "events": args.events})
-                else:
-                    for statement in filter(str.strip, sql.split(";")):
-                        conn.execute(statement, {"companies": COMPANIES})
-                print(f"loaded {what} in {time.perf_counter() - t0:.1f} s", flush=True)
+            load(conn, args.events, args.days, COMPANIES)
             t0 = time.perf_counter()
             folded = conn.execute("select monitoring.fold_counts()").fetchone()[0]
             print(f"folded {folded} deltas in {time.perf_counter() - t0:.1f} s", flush=True)

@@ -1,4 +1,5 @@
--- Structural guard: a new table without RLS, a tenant policy that skips the shared predicate,
+-- Structural guard: a new table without RLS, a tenant policy that skips the shared predicate (or calls
+-- it once per row),
 -- or a function without a pinned search_path fails CI.
 begin;
 select plan(4);
@@ -17,8 +18,9 @@ select is_empty(
      from pg_policies
      where schemaname in ('app', 'tracking', 'delivery', 'setup', 'monitoring', 'whatsapp', 'revenue')
        and 'authenticated' = any (roles)
-       and coalesce(qual, '') || coalesce(with_check, '') not like '%has_company_access%' $$,
-  'every policy for authenticated users goes through app.has_company_access'
+       and (coalesce(qual, '') || coalesce(with_check, '') not like '%( SELECT app.my_company_ids(%'
+            or coalesce(qual, '') || coalesce(with_check, '') like '%has_company_access%') $$,
+  'every policy for authenticated users computes the caller''s companies once per statement: (select app.my_company_ids(...))'
 );
 
 -- Exempt: small immutable/stable SQL functions that the planner inlines (a SET clause forbids

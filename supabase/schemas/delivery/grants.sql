@@ -15,6 +15,10 @@ revoke all on table delivery.breaker_changes from public, anon, authenticated, s
 grant all on table delivery.breaker_changes to service_role;
 grant select on table delivery.breaker_changes to authenticated;
 
+revoke all on table delivery.breaker_override_changes from public, anon, authenticated, service_role, looker_reader;
+grant all on table delivery.breaker_override_changes to service_role;
+grant select on table delivery.breaker_override_changes to authenticated;
+
 revoke all on table delivery.breaker_overrides from public, anon, authenticated, service_role, looker_reader;
 grant all on table delivery.breaker_overrides to service_role;
 grant select on table delivery.breaker_overrides to authenticated;

@@ -2,4 +2,4 @@
 
 drop policy if exists "Members can read Meta-wide breaker changes and their own" on delivery.breaker_changes;
 create policy "Members can read Meta-wide breaker changes and their own" on delivery.breaker_changes
-for select to authenticated using (company_id is null or app.has_company_access(company_id));
+for select to authenticated using (company_id is null or company_id = any((select app.my_company_ids())::uuid []));

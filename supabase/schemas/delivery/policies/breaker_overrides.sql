@@ -2,4 +2,4 @@
 
 drop policy if exists "Members can read Meta-wide breaker overrides and their own" on delivery.breaker_overrides;
 create policy "Members can read Meta-wide breaker overrides and their own" on delivery.breaker_overrides
-for select to authenticated using (company_id is null or app.has_company_access(company_id));
+for select to authenticated using (company_id is null or company_id = any((select app.my_company_ids())::uuid []));

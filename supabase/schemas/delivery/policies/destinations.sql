@@ -2,4 +2,4 @@
 
 drop policy if exists "Members can read their destinations" on delivery.destinations;
 create policy "Members can read their destinations" on delivery.destinations
-for select to authenticated using (app.has_company_access(company_id));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));

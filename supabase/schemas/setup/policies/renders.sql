@@ -2,4 +2,4 @@
 
 drop policy if exists "Members can read their rendered templates" on setup.renders;
 create policy "Members can read their rendered templates" on setup.renders
-for select to authenticated using (app.has_company_access(company_id));
+for select to authenticated using (company_id = any((select app.my_company_ids())::uuid []));

@@ -3,9 +3,9 @@
 drop policy if exists "Marketing admins can manage their status mappings" on tracking.status_mappings;
 create policy "Marketing admins can manage their status mappings" on tracking.status_mappings
 for all to authenticated
-using (app.has_company_access(company_id, 'marketing_admin'))
-with check (app.has_company_access(company_id, 'marketing_admin'));
+using (company_id = any((select app.my_company_ids('marketing_admin'))::uuid []))
+with check (company_id = any((select app.my_company_ids('marketing_admin'))::uuid []));
 
 drop policy if exists "Members can read default and own status mappings" on tracking.status_mappings;
 create policy "Members can read default and own status mappings" on tracking.status_mappings
-for select to authenticated using (company_id is null or app.has_company_access(company_id));
+for select to authenticated using (company_id is null or company_id = any((select app.my_company_ids())::uuid []));
