@@ -70,7 +70,8 @@ def test_a_browser_event_answers_its_declared_model(client, tenant):
                                "user_data": {"em": "x@example.com", "client_user_agent": "Mozilla/5.0"}}),
     ("/api/leads/capture", {"lead_id": "doc-lead-2", "email": "y@example.com"}),
     ("/api/purchases/record", {"order_id": "doc-order-1", "value": 97.0, "email": "z@example.com"}),
-    ("/api/v1/conversions", {"id": "doc-crm-1", "event": "LeadCreated", "lead": {"id": "L1", "email": "l@example.com"}}),
+    ("/api/v1/conversions", {"id": "doc-crm-1", "event": "LeadCreated",
+                             "lead": {"id": "L1", "email": "l@example.com"}}),
     ("/api/v1/conversions", {"id": "doc-crm-2", "event": "LeadQualified", "lead": {"id": "L1"}}),
 ])
 def test_a_direct_api_event_answers_its_declared_model(client, tenant, path, body):
