@@ -5,7 +5,8 @@
   node, no Docker) from a database built from the migrations, for the schemas `supabase/config.toml`
   exposes (`[api].schemas`);
 - `openapi.json`: the API's OpenAPI document (FastAPI's, every route with its response models);
-- `examples/dashboard/lib/trackai-api.ts`: that document as TypeScript (openapi-typescript, pinned).
+- `examples/dashboard/lib/trackai-api.ts`: that document as TypeScript (openapi-typescript, pinned), which the
+  example dashboard client uses, type-checked against both (`type_check`).
 
 `trackai gen types` and `trackai gen openapi` (`make types`, `make openapi`) rewrite them.
 """
@@ -26,7 +27,8 @@ from trackai.schema_files import scratch_database
 CONFIG = REPO_ROOT / "supabase" / "config.toml"
 TYPES_FILE = REPO_ROOT / "supabase" / "types" / "database.types.ts"
 OPENAPI_FILE = REPO_ROOT / "openapi.json"
-HTTP_TYPES_FILE = REPO_ROOT / "examples" / "dashboard" / "lib" / "trackai-api.ts"
+EXAMPLE_DIR = REPO_ROOT / "examples" / "dashboard"
+HTTP_TYPES_FILE = EXAMPLE_DIR / "lib" / "trackai-api.ts"
 NODE_BIN = REPO_ROOT / "node_modules" / ".bin"
 POSTGRES_META = REPO_ROOT / "node_modules" / "@supabase" / "postgres-meta" / "dist" / "server" / "server.js"
 
@@ -74,6 +76,15 @@ def openapi_document() -> str:
 def http_client_types(openapi_file: Path = OPENAPI_FILE) -> str:
     """openapi-typescript's `paths` / `components` types for the document."""
     return _run([str(NODE_BIN / "openapi-typescript"), str(openapi_file)])
+
+
+def type_check(project: Path = EXAMPLE_DIR) -> subprocess.CompletedProcess:
+    """`tsc --noEmit` (typescript, pinned) over a TypeScript project: returncode 0 when it type-checks."""
+    tsc = NODE_BIN / "tsc"
+    if not tsc.exists():
+        raise ContractError(f"{tsc} is missing: run `make install` (npm ci installs the pinned tools)")
+    return subprocess.run([str(tsc), "--noEmit", "-p", str(project)], cwd=REPO_ROOT, capture_output=True,
+                          text=True, timeout=300)
 
 
 @cli.command("types")
