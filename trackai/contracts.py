@@ -44,23 +44,26 @@ def api_schemas(config: Path = CONFIG) -> list[str]:
     return tomllib.loads(config.read_text())["api"]["schemas"]
 
 
-def _run(args: list[str], env: dict | None = None) -> str:
-    missing = Path(args[1] if args[0] == "node" else args[0])
-    if not missing.exists():
-        raise ContractError(f"{missing} is missing: run `make install` (npm ci installs the pinned tools)")
+def _tool(path: Path) -> str:
+    if not path.exists():
+        raise ContractError(f"{path} is missing: run `make install` (npm ci installs the pinned tools)")
+    return str(path)
+
+
+def _output(args: list[str], env: dict | None = None) -> str:
     res = subprocess.run(args, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
                          env={**os.environ, **(env or {})})
     if res.returncode != 0:
-        raise ContractError(f"{' '.join(map(str, args))} failed:\n{res.stderr[-2000:]}")
+        raise ContractError(f"{' '.join(args)} failed:\n{res.stderr[-2000:]}")
     return res.stdout
 
 
-def database_types(dsn: str, schemas: list[str] | None = None) -> str:
+def database_types(dsn: str) -> str:
     """`supabase gen types typescript`, as the CLI runs postgres-meta, against the database at dsn."""
-    return _run(["node", str(POSTGRES_META)], {
+    return _output(["node", _tool(POSTGRES_META)], {
         "PG_META_DB_URL": dsn,
         "PG_META_GENERATE_TYPES": "typescript",
-        "PG_META_GENERATE_TYPES_INCLUDED_SCHEMAS": ",".join(schemas or api_schemas()),
+        "PG_META_GENERATE_TYPES_INCLUDED_SCHEMAS": ",".join(api_schemas()),
         "PG_META_GENERATE_TYPES_DETECT_ONE_TO_ONE_RELATIONSHIPS": "true",
     })
 
@@ -69,22 +72,18 @@ def openapi_document() -> str:
     """The API's OpenAPI document as committed (no database needed: the app only connects on startup)."""
     from service.app import create_app  # here: the CLI's other commands need not import FastAPI
 
-
     return json.dumps(create_app(load()).openapi(), indent=2, ensure_ascii=False) + "\n"
 
 
 def http_client_types(openapi_file: Path = OPENAPI_FILE) -> str:
     """openapi-typescript's `paths` / `components` types for the document."""
-    return _run([str(NODE_BIN / "openapi-typescript"), str(openapi_file)])
+    return _output([_tool(NODE_BIN / "openapi-typescript"), str(openapi_file)])
 
 
 def type_check(project: Path = EXAMPLE_DIR) -> subprocess.CompletedProcess:
     """`tsc --noEmit` (typescript, pinned) over a TypeScript project: returncode 0 when it type-checks."""
-    tsc = NODE_BIN / "tsc"
-    if not tsc.exists():
-        raise ContractError(f"{tsc} is missing: run `make install` (npm ci installs the pinned tools)")
-    return subprocess.run([str(tsc), "--noEmit", "-p", str(project)], cwd=REPO_ROOT, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run([_tool(NODE_BIN / "tsc"), "--noEmit", "-p", str(project)], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=300)
 
 
 @cli.command("types")
