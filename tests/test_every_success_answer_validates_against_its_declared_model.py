@@ -11,7 +11,12 @@ import time
 import pytest
 from jsonschema import Draft202012Validator
 
+from core import tenants
+from core.secrets import Keyring
+from core.settings import load
+from fakes import mercadopago as mp
 from fakes import whatsapp as wa
+from fakes.checkouts import Checkout
 from tests.apiutil import ORIGIN, WA_APP_SECRET, connect_whatsapp, postback, whatsapp_client
 from trackai import contracts
 
@@ -54,6 +59,23 @@ def test_a_gateway_notification_answers_its_declared_model(client, tenant):
     assert r.status_code == 200, r.text
     assert_declared("POST", "/webhooks/{gateway}/{endpoint_key}", r)
     assert r.json()["event_id"]
+
+
+@pytest.mark.parametrize("gateway", ["hotmart", "utmify"])
+def test_another_checkouts_notification_answers_its_declared_model(client, tenant, conn, gateway):
+    checkout = Checkout(gateway, f"{gateway}-doc-credential-0001")
+    key = tenants.connect_checkout(conn, Keyring.parse(load().secret_key), tenant.company_id, gateway,
+                                   checkout.secret)
+    r = checkout.send(client, key, checkout.notification("approved", f"{gateway}-doc-1"))
+    assert r.status_code == 200, r.text
+    assert_declared("POST", "/api/v1/orders" if gateway == "utmify" else "/webhooks/{gateway}/{endpoint_key}", r)
+
+
+def test_a_mercadopago_notification_answers_its_declared_model(client, tenant):
+    query, headers, body = mp.signed_notification(424242, "mp-webhook-secret")
+    r = client.post(f"/webhooks/mercadopago/{tenant.mercadopago_key}", params=query, headers=headers, json=body)
+    assert r.status_code == 200, r.text
+    assert_declared("POST", "/webhooks/{gateway}/{endpoint_key}", r)
 
 
 def test_a_browser_event_answers_its_declared_model(client, tenant):
