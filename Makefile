@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha25
 NODE_STAMP := node_modules/.installed-$(shell sha256sum package-lock.json | cut -c1-12)
 UV := uv==0.13.10
 
-.PHONY: install run stop test test-clock-ahead lint bench db-up db-reset lock migration
+.PHONY: install run stop test test-clock-ahead lint bench db-up db-reset lock migration types openapi
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -52,6 +52,15 @@ db-reset: install
 migration: install
 	@test -n "$(name)" || { echo "usage: make migration name=what_changed (lower case, digits, _)"; exit 2; }
 	env -u DATABASE_URL $(BIN)/trackai db new-migration $(name)
+
+# The dashboard's generated contracts (trackai/contracts.py); tests fail while the committed ones are stale.
+# supabase/types/database.types.ts: Supabase's generator (postgres-meta) on a database migrated on the local cluster
+types: install
+	env -u DATABASE_URL $(BIN)/trackai gen types
+
+# openapi.json, and the example dashboard's HTTP client types from it (openapi-typescript)
+openapi: install
+	$(BIN)/trackai gen openapi
 
 lint: install
 	$(BIN)/ruff check .

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core.request_context import request_id_var
@@ -25,6 +26,28 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.extra = extra or {}
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="allow")  # e.g. fields: [{field, problem}] for invalid_fields
+
+    code: str = Field(description="Machine-readable, e.g. invalid_fields, unknown_endpoint, forbidden.")
+    message: str = Field(description="What went wrong, for a person.")
+    request_id: str | None = Field(description="Also in the X-Request-Id header and the logs.")
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+def documented(answers: dict[int, dict], media_type: str = "application/json") -> dict[int, dict]:
+    """A route's declared answers, each 4xx/5xx with the error shape (for the OpenAPI document). A route
+    whose success is not JSON (media_type) still answers its errors in JSON: they name the schema there."""
+    def error(answer: dict) -> dict:
+        if media_type == "application/json":
+            return {"model": ErrorBody, **answer}
+        return {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}, **answer}
+    return {status: error(answer) if status >= 400 else answer for status, answer in answers.items()}
 
 
 def error_body(code: str, message: str, extra: dict | None = None) -> dict:

@@ -1,9 +1,11 @@
-"""Request bodies as documented in the OpenAPI document. Routes read raw JSON (validated in SQL, stored
-raw); these models only describe the contract to callers and to schemathesis."""
+"""Request and response bodies as documented in the OpenAPI document. Ingestion routes read raw JSON
+(validated in SQL, stored raw) and answer with the body their SQL function wrote (a Response, passed through
+as it is): these models only describe that contract to callers, to schemathesis and to openapi-typescript.
+tests/test_every_success_answer_validates_against_its_declared_model.py holds them to what the routes send."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -95,6 +97,70 @@ class BusinessEvent(_Open):
     deal: dict[str, Any] | None = None
 
 
+# ---- answers: what the SQL ingestion functions return on success -------------------------------------------
+
+class NotificationStored(BaseModel):
+    """A gateway notification stored and queued for the ingest worker (tracking.ingest_webhook_batch,
+    tracking.ingest_mercadopago)."""
+
+    status: Literal["accepted"]
+    inbound_id: int = Field(description="The tracking.inbound row (trackai replay takes it).")
+    event_id: str | None = Field(None, description="The Meta event_id the sale will carry; absent when its "
+                                 "status maps to no Meta event, and for Mercado Pago (fetched first).")
+
+
+class BrowserEventRecorded(BaseModel):
+    """A browser event recorded (tracking.ingest_collect_batch)."""
+
+    status: Literal["accepted"]
+    event_id: str
+    duplicate: bool = Field(description="true: an event with this event_id was already recorded.")
+
+
+class EventRecorded(BaseModel):
+    """A server event recorded (tracking.ingest_api). An X-Idempotency-Key repeated with the same body gets
+    the first answer again."""
+
+    status: Literal["accepted"]
+    event_id: str
+    event_status: str = Field(description="tracking.events.status: queued, received, skipped or invalid.")
+    duplicate: bool
+
+
+class NoMetaEvent(BaseModel):
+    """A CRM business event this company maps to no Meta event: stored, nothing sent."""
+
+    status: Literal["accepted"]
+    meta_event: None
+    note: str
+
+
+class WhatsAppStoredPart(BaseModel):
+    inbound_id: int
+    processing: str = Field(description="What whatsapp.process_stored did with this company's entries.")
+
+
+class WhatsAppNotificationStored(BaseModel):
+    """whatsapp.ingest_webhook: one stored part per company the entries were routed to."""
+
+    status: Literal["accepted"]
+    stored: list[WhatsAppStoredPart]
+    unrouted: int = Field(description="Entries for numbers no company connected (kept, not processed).")
+
+
+class WhatsAppSaleRecorded(BaseModel):
+    """whatsapp.ingest_sale: 201 the first time, 200 with status duplicate for a repeat."""
+
+    status: Literal["accepted", "duplicate"]
+    sale_id: int
+    conversation_id: int
+    event_name: str
+    event_id: str | None
+    event_status: str | None
+    attribution: Literal["conversation", "contact_last_touch"]
+    duplicate: bool
+
+
 def body_doc(model: type[BaseModel]) -> dict:
     """The request body of an operation, with nested models inlined: pydantic's "#/$defs/..." refs point
     at the root of the OpenAPI document, where nothing is, so clients (and schemathesis) could not resolve
@@ -110,7 +176,10 @@ def _inline(node, defs: dict):
         ref = node.get("$ref", "")
         if ref.startswith("#/$defs/"):
             return _inline(defs[ref.removeprefix("#/$defs/")], defs)
-        return {k: _inline(v, defs) for k, v in node.items()}
+        # a discriminator's mapping names "#/$defs/..." too; inlined, the tag's const in each branch is enough
+        return {k: {"propertyName": v["propertyName"]} if k == "discriminator" and "propertyName" in v
+                else _inline(v, defs)
+                for k, v in node.items()}
     if isinstance(node, list):
         return [_inline(v, defs) for v in node]
     return node

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from service.auth import require_user
 from service.body import read_json_body
-from service.errors import ApiError
+from service.errors import ApiError, documented
 from service.schemas import body_doc
 
 router = APIRouter(tags=["delivery"])
@@ -45,11 +45,11 @@ class RetryFailedAnswer(BaseModel):
     replay_id: int | None = Field(description="The delivery.replays row (null: nothing matched).")
 
 
-ANSWERS = {
+ANSWERS = documented({
     401: {"description": "Missing, invalid or expired access token"},
     403: {"description": "Not a marketing or backoffice admin of the company"},
     422: {"description": "Invalid filters, or company_id needed"},
-}
+})
 
 
 @router.post("/api/meta/retry-failed", response_model=RetryFailedAnswer, responses=ANSWERS,

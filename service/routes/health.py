@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from core import migrate
 
 router = APIRouter()
 
 
-@router.get("/health", tags=["operations"], summary="Database, migrations, pg_cron, pgmq and queue depths")
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    down: list[str] = Field(description="The parts that are not ok.")
+    parts: dict[str, dict[str, Any]] = Field(description="database, migrations (pending), pg_cron (last_beat_at), "
+                                             "pgmq (queues: depth, oldest_age_s); each with ok")
+
+
+@router.get("/health", tags=["operations"], summary="Database, migrations, pg_cron, pgmq and queue depths",
+            response_model=Health, responses={503: {"model": Health, "description": "A part is down (named)"}})
 async def health(request: Request) -> JSONResponse:
     parts: dict[str, dict] = {}
     try:

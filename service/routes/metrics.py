@@ -20,6 +20,7 @@ import time
 from collections import defaultdict
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import PlainTextResponse
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -30,7 +31,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 
-from service.errors import ApiError
+from service.errors import ApiError, documented
 
 router = APIRouter(tags=["operations"])
 log = logging.getLogger("trackai.api")
@@ -165,7 +166,10 @@ def _registry_output(rows) -> bytes:
     return generate_latest(process) + generate_latest(snapshot)
 
 
-@router.get("/metrics", summary="Prometheus metrics", include_in_schema=True)
+@router.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse, responses=documented({
+    200: {"description": "Prometheus text exposition format",
+          "content": {"text/plain": {"schema": {"type": "string"}}}},
+    401: {"description": "METRICS_TOKEN is set and the bearer token is not it"}}, "text/plain"))
 async def metrics(request: Request) -> Response:
     token = request.app.state.settings.metrics_token
     if token:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from service.auth import require_user
 from service.body import MAX_BODY_BYTES, declared_length, read_json_body
-from service.errors import ApiError
+from service.errors import ApiError, documented
 from service.schemas import body_doc
 
 router = APIRouter(tags=["revenue"])
@@ -62,11 +62,11 @@ class SpendUploaded(BaseModel):
     rows: int
 
 
-ANSWERS = {
+ANSWERS = documented({
     401: {"description": "Missing, invalid or expired access token"},
     403: {"description": "Not a marketing or backoffice admin of the company"},
     422: {"description": "Invalid body, empty segment, no ad account, or a bad CSV row"},
-}
+})
 
 
 async def _as_user(request: Request, claims: dict, query: str, params: tuple) -> tuple:
@@ -100,8 +100,8 @@ async def create_remarketing_job(request: Request,
 
 
 @router.post("/api/v1/spend/csv", response_model=SpendUploaded, responses={
-    **ANSWERS, 400: {"description": "Not UTF-8 CSV, or no header"}, 413: {"description": "Over 1 MB"},
-    415: {"description": "Not text/csv"}},
+    **ANSWERS, **documented({400: {"description": "Not UTF-8 CSV, or no header"}, 413: {"description": "Over 1 MB"},
+                             415: {"description": "Not text/csv"}})},
     openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}},
     summary="Upload ad spend per campaign and day as CSV (admins)")
 async def upload_spend(request: Request, claims: Annotated[dict, Depends(require_user)],

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import psycopg
@@ -25,7 +25,7 @@ from core.urls import collector_url, webhook_url
 from service import gateways
 from service.auth import require_user
 from service.body import read_json_body
-from service.errors import ApiError
+from service.errors import ApiError, documented
 from service.schemas import body_doc
 
 router = APIRouter(prefix="/api/v1/setup", tags=["setup"])
@@ -100,10 +100,100 @@ class SessionCreated(BaseModel):
     collector_key: str
 
 
-ANSWERS = {401: {"description": "Missing or invalid access token"},
-           403: {"description": "Not an admin of the company"},
-           404: {"description": "No such session (or not yours)"},
-           422: {"description": "Invalid fields"}}
+# Timestamps are ISO 8601 strings as the database writes them (passed through, not re-formatted).
+class Diagnosis(BaseModel):
+    """A failed or retrying step's setup.diagnosis_rules row: what it means and what to do."""
+
+    code: str
+    severity: str = Field(description="error | warning")
+    message_pt: str
+    message_en: str
+    field: str | None = Field(description="The session field to correct, if one is at fault.")
+    next_action: str
+    retries_by_itself: bool
+
+
+class StepStatus(BaseModel):
+    name: str
+    phase: str = Field(description="validate | provision | qa")
+    status: str = Field(description="pending | queued | running | succeeded | retrying | failed | skipped")
+    attempts: int
+    depends_on: list[str]
+    queued_at: str | None
+    started_at: str | None
+    finished_at: str | None
+    next_attempt_at: str | None
+    result: dict[str, Any]
+    last_error: str | None
+    diagnosis: Diagnosis | None
+
+
+class SessionStatus(BaseModel):
+    """setup.status_report, with the webhook URL the gateway is to call."""
+
+    session_id: UUID
+    company_id: UUID
+    status: str = Field(description="validating | provisioning | awaiting_event | event_received | active | "
+                                    "needs_attention")
+    gateway: str
+    pixel_id: str
+    landing_url: str
+    tracking_domain: str
+    test_event_code: str | None
+    collector_key: str
+    webhook_url: str
+    created_at: str
+    validating_at: str | None
+    provisioning_at: str | None
+    awaiting_event_at: str | None
+    event_received_at: str | None
+    active_at: str | None
+    needs_attention_at: str | None
+    steps: list[StepStatus] | None = Field(description="In the order they run (null before any is planned).")
+
+
+class Rerun(BaseModel):
+    session_id: UUID
+    rerun: list[str] = Field(description="The steps queued again.")
+
+
+class Snippet(BaseModel):
+    version: int
+    sha256: str
+    author: str
+    created_at: str
+    snippet: str = Field(description="The script's body.")
+    html: str = Field(description="What to paste into the landing page's <head>.")
+    webhook_instructions: str | None = Field(description="Where to paste the webhook URL in the gateway.")
+
+
+class SnippetVersion(BaseModel):
+    version: int
+    sha256: str
+    author: str
+    created_at: str
+    inputs: dict[str, Any] = Field(description="What the version was rendered from.")
+
+
+class SnippetVersions(BaseModel):
+    versions: list[SnippetVersion] = Field(description="Newest first.")
+
+
+class GtmContainerExport(BaseModel):
+    """Google Tag Manager's container export (exportFormatVersion 2), as its import screen takes it."""
+
+    model_config = ConfigDict(extra="allow")
+
+    exportFormatVersion: int  # noqa: N815 - GTM's names
+    exportTime: str  # noqa: N815
+    containerVersion: dict[str, Any] = Field(  # noqa: N815
+        description="container, tag, trigger, variable, builtInVariable")
+
+
+ANSWERS = documented({401: {"description": "Missing or invalid access token"},
+                      403: {"description": "Not an admin of the company"},
+                      404: {"description": "No such session (or not yours)"},
+                      422: {"description": "Invalid fields"}})
 
 
 async def _parse(request: Request, model: type[BaseModel]):
@@ -233,7 +323,7 @@ async def create_session(request: Request, claims: Annotated[dict, Depends(requi
                           collector_key=s["collector_key"])
 
 
-@router.get("/sessions/{session_id}/status", responses=ANSWERS,
+@router.get("/sessions/{session_id}/status", response_model=SessionStatus, responses=ANSWERS,
             summary="Each step with its state, attempts, timestamps, last error and diagnosis")
 async def session_status(session_id: UUID, request: Request, claims: Annotated[dict, Depends(require_user)]) -> dict:
     await _session_for(request, claims, session_id, "viewer")
@@ -245,7 +335,8 @@ async def session_status(session_id: UUID, request: Request, claims: Annotated[d
     return report
 
 
-@router.post("/sessions/{session_id}/validate", responses=ANSWERS, openapi_extra=body_doc(Revalidate),
+@router.post("/sessions/{session_id}/validate", response_model=Rerun, responses=ANSWERS,
+             openapi_extra=body_doc(Revalidate),
              summary="Re-run the failed steps (or all of them)")
 async def revalidate(session_id: UUID, request: Request, claims: Annotated[dict, Depends(require_user)]) -> dict:
     await _session_for(request, claims, session_id, "marketing_admin")
@@ -255,7 +346,7 @@ async def revalidate(session_id: UUID, request: Request, claims: Annotated[dict,
     return {"session_id": str(session_id), "rerun": rerun[0]}
 
 
-@router.patch("/sessions/{session_id}", responses=ANSWERS, openapi_extra=body_doc(Correction),
+@router.patch("/sessions/{session_id}", response_model=Rerun, responses=ANSWERS, openapi_extra=body_doc(Correction),
               summary="Correct fields; only the steps that depend on them re-run")
 async def correct(session_id: UUID, request: Request, claims: Annotated[dict, Depends(require_user)]) -> dict:
     s = await _session_for(request, claims, session_id, "marketing_admin")
@@ -292,7 +383,7 @@ async def _renders(request: Request, claims: dict, session_id: UUID, kind: str, 
         return await cur.fetchall()
 
 
-@router.get("/sessions/{session_id}/snippet", responses=ANSWERS,
+@router.get("/sessions/{session_id}/snippet", response_model=Snippet, responses=ANSWERS,
             summary="The landing snippet to paste in <head> (latest version, or ?version=N)")
 async def snippet(session_id: UUID, request: Request, claims: Annotated[dict, Depends(require_user)],
                   version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> dict:
@@ -307,7 +398,8 @@ async def snippet(session_id: UUID, request: Request, claims: Annotated[dict, De
             "webhook_instructions": instructions[0][5] if instructions else None}
 
 
-@router.get("/sessions/{session_id}/snippet/versions", responses=ANSWERS, summary="Every rendered snippet version")
+@router.get("/sessions/{session_id}/snippet/versions", response_model=SnippetVersions, responses=ANSWERS,
+            summary="Every rendered snippet version")
 async def snippet_versions(session_id: UUID, request: Request,
                            claims: Annotated[dict, Depends(require_user)]) -> dict:
     rows = await _renders(request, claims, session_id, "landing_snippet", None)
@@ -315,7 +407,7 @@ async def snippet_versions(session_id: UUID, request: Request,
                           "inputs": inputs} for v, sha, author, at, inputs, _ in rows]}
 
 
-@router.get("/sessions/{session_id}/gtm-web-export", responses=ANSWERS,
+@router.get("/sessions/{session_id}/gtm-web-export", response_model=GtmContainerExport, responses=ANSWERS,
             summary="The web container as an importable file (GTM > Admin > Import Container)")
 async def gtm_web_export(session_id: UUID, request: Request, claims: Annotated[dict, Depends(require_user)]) -> dict:
     rows = await _renders(request, claims, session_id, "gtm_web_export", None)

@@ -20,12 +20,13 @@ import json
 import re
 
 from fastapi import APIRouter, Header, Request, Response
+from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from core.request_context import request_id_var
 from service.body import declared_length, loads_storable, read_json_body
-from service.errors import SQL_REFUSALS, ApiError, error_response, sql_refusal
-from service.schemas import body_doc
+from service.errors import SQL_REFUSALS, ApiError, documented, error_response, sql_refusal
+from service.schemas import WhatsAppNotificationStored, WhatsAppSaleRecorded, body_doc
 
 router = APIRouter(tags=["whatsapp"])
 
@@ -75,9 +76,10 @@ async def _reject(request: Request, status: int, code: str, message: str, size: 
 
 
 @router.get("/webhooks/whatsapp", summary="WhatsApp webhook verification (Meta's subscribe handshake)",
-            responses={200: {"description": "The hub.challenge, as text/plain",
-                             "content": {"text/plain": {}}},
-                       403: {"description": "Wrong mode or verify token"}})
+            response_class=PlainTextResponse,
+            responses=documented({200: {"description": "The hub.challenge, as text/plain",
+                                        "content": {"text/plain": {"schema": {"type": "string"}}}},
+                                  403: {"description": "Wrong mode or verify token"}}, "text/plain"))
 async def verify(request: Request) -> Response:
     q = request.query_params
     expected = request.app.state.settings.whatsapp_verify_token
@@ -105,13 +107,15 @@ async def _raw_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-@router.post("/webhooks/whatsapp", openapi_extra=body_doc(WebhookPayload),
+@router.post("/webhooks/whatsapp", openapi_extra=body_doc(WebhookPayload), response_model=WhatsAppNotificationStored,
              summary="WhatsApp Cloud API webhook (X-Hub-Signature-256 with the app secret)",
-             responses={200: {"description": "Signed: stored (or kept as unrouted) and mirrored"},
-                        400: {"description": "Signed but not a JSON object"},
-                        401: {"description": "Missing or wrong X-Hub-Signature-256; nothing stored"},
-                        413: {"description": "Body over 3 MB"},
-                        503: {"description": "No app secret configured, or the database is unavailable"}})
+             responses=documented({
+                200: {"description": "Signed: stored (or kept as unrouted) and mirrored"},
+                400: {"description": "Signed but not a JSON object"},
+                401: {"description": "Missing or wrong X-Hub-Signature-256; nothing stored"},
+                413: {"description": "Body over 3 MB"},
+                422: {"description": "A value that cannot be stored"},
+                503: {"description": "No app secret configured, or the database is unavailable"}}))
 async def webhook(request: Request, x_hub_signature_256: str | None = Header(None)) -> Response:
     try:
         raw = await _raw_body(request)
@@ -153,15 +157,18 @@ def _api_key_hash(authorization: str | None, x_api_key: str | None) -> str:
 
 
 @router.post("/api/v1/whatsapp/sales", status_code=201, openapi_extra=body_doc(WhatsAppSale),
+             response_model=WhatsAppSaleRecorded,
              summary="A sale closed in a WhatsApp conversation -> one business-messaging event (API key)",
-             responses={200: {"description": "Already recorded: the same answer, nothing sent again"},
-                        201: {"description": "Recorded and queued for Meta"},
-                        401: {"description": "Missing, unknown or revoked API key"},
-                        404: {"description": "No such conversation"},
-                        409: {"description": "sale_ref already used with another conversation or value"},
-                        422: {"description": "Invalid fields, an event name Meta does not allow for business "
-                                             "messaging, or a conversation that came from no ad, or whose ad "
-                                             "click is older than the company's click window (7 days)"}})
+             responses=documented({
+                200: {"description": "Already recorded: the same answer, nothing sent again",
+                      "model": WhatsAppSaleRecorded},
+                201: {"description": "Recorded and queued for Meta"},
+                401: {"description": "Missing, unknown or revoked API key"},
+                404: {"description": "No such conversation"},
+                409: {"description": "sale_ref already used with another conversation or value"},
+                422: {"description": "Invalid fields, an event name Meta does not allow for business "
+                                     "messaging, or a conversation that came from no ad, or whose ad "
+                                     "click is older than the company's click window (7 days)"}}))
 async def sale(request: Request, authorization: str | None = Header(None), x_api_key: str | None = Header(None),
                x_idempotency_key: str | None = Header(None)) -> Response:
     try:
