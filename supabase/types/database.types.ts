@@ -134,6 +134,7 @@ export type Database = {
         Returns: boolean
       }
       is_anonymous: { Args: Record<PropertyKey, never>; Returns: boolean }
+      my_company_ids: { Args: { min_role?: string }; Returns: string[] }
       now: { Args: Record<PropertyKey, never>; Returns: string }
       retime_messages: {
         Args: { msg_ids: number[]; queue_name: string; visible_at: string }
@@ -353,6 +354,45 @@ export type Database = {
             referencedColumns: ["id"]
           },
         ]
+      }
+      breaker_override_changes: {
+        Row: {
+          action: string
+          after: NonNullable<Json>
+          before: Json | null
+          changed_at: string
+          changed_by: string
+          company_id: string | null
+          destination_id: number | null
+          id: number
+          override_id: number
+          scope: string
+        }
+        Insert: {
+          action: string
+          after: NonNullable<Json>
+          before?: Json | null
+          changed_at?: string
+          changed_by: string
+          company_id?: string | null
+          destination_id?: number | null
+          id?: never
+          override_id: number
+          scope: string
+        }
+        Update: {
+          action?: string
+          after?: NonNullable<Json>
+          before?: Json | null
+          changed_at?: string
+          changed_by?: string
+          company_id?: string | null
+          destination_id?: number | null
+          id?: never
+          override_id?: number
+          scope?: string
+        }
+        Relationships: []
       }
       breaker_overrides: {
         Row: {
@@ -731,6 +771,10 @@ export type Database = {
       }
     }
     Functions: {
+      admin_destination_company: {
+        Args: { action: string; destination: number }
+        Returns: string
+      }
       build_payload: {
         Args: { destination: number; event_pks: number[] }
         Returns: Json
@@ -775,6 +819,10 @@ export type Database = {
         }[]
       }
       destination_breaker: { Args: { destination: number }; Returns: number }
+      end_breaker_override: {
+        Args: { override_id: number }
+        Returns: undefined
+      }
       evaluate_breakers: {
         Args: { destination: number; outcome: string; probe: boolean }
         Returns: undefined
@@ -870,6 +918,15 @@ export type Database = {
           why: string
         }
         Returns: boolean
+      }
+      set_breaker_override: {
+        Args: {
+          destination_id: number
+          expires_at: string
+          force: string
+          reason: string
+        }
+        Returns: number
       }
       try_jsonb: { Args: { body: string }; Returns: Json }
     }
@@ -1787,6 +1844,493 @@ export type Database = {
     }
     Functions: {
       [_ in never]: never
+    }
+    Enums: {
+      [_ in never]: never
+    }
+    CompositeTypes: {
+      [_ in never]: never
+    }
+  }
+  revenue: {
+    Tables: {
+      attributions: {
+        Row: {
+          ad: string | null
+          adset: string | null
+          campaign: string | null
+          company_id: string
+          computed_at: string
+          id: number
+          model: string
+          purchase_key: string
+          touch_id: number | null
+          touch_kind: string | null
+          touched_at: string | null
+          weight: number
+        }
+        Insert: {
+          ad?: string | null
+          adset?: string | null
+          campaign?: string | null
+          company_id: string
+          computed_at?: string
+          id?: never
+          model: string
+          purchase_key: string
+          touch_id?: number | null
+          touch_kind?: string | null
+          touched_at?: string | null
+          weight: number
+        }
+        Update: {
+          ad?: string | null
+          adset?: string | null
+          campaign?: string | null
+          company_id?: string
+          computed_at?: string
+          id?: never
+          model?: string
+          purchase_key?: string
+          touch_id?: number | null
+          touch_kind?: string | null
+          touched_at?: string | null
+          weight?: number
+        }
+        Relationships: []
+      }
+      audience_batches: {
+        Row: {
+          at: string
+          batch_seq: number
+          company_id: string
+          error: string | null
+          http_status: number | null
+          id: number
+          job_id: number
+          num_invalid_entries: number | null
+          num_received: number | null
+          row_count: number
+          status: string
+        }
+        Insert: {
+          at?: string
+          batch_seq: number
+          company_id: string
+          error?: string | null
+          http_status?: number | null
+          id?: never
+          job_id: number
+          num_invalid_entries?: number | null
+          num_received?: number | null
+          row_count: number
+          status: string
+        }
+        Update: {
+          at?: string
+          batch_seq?: number
+          company_id?: string
+          error?: string | null
+          http_status?: number | null
+          id?: never
+          job_id?: number
+          num_invalid_entries?: number | null
+          num_received?: number | null
+          row_count?: number
+          status?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "audience_batches_job_id_fkey"
+            columns: ["job_id"]
+            isOneToOne: false
+            referencedRelation: "audience_jobs"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      audience_jobs: {
+        Row: {
+          attempts: number
+          audience_id: string | null
+          batch_size: number
+          batches: number | null
+          company_id: string
+          completed_at: string | null
+          confirmed_batches: number
+          created_at: string
+          criteria: NonNullable<Json>
+          failed_at: string | null
+          id: number
+          last_error: string | null
+          name: string
+          requested_by: string | null
+          retrying_at: string | null
+          session_id: number
+          started_at: string | null
+          status: string
+          total: number
+          updated_at: string
+        }
+        Insert: {
+          attempts?: number
+          audience_id?: string | null
+          batch_size?: number
+          batches?: never
+          company_id: string
+          completed_at?: string | null
+          confirmed_batches?: number
+          created_at?: string
+          criteria: NonNullable<Json>
+          failed_at?: string | null
+          id?: never
+          last_error?: string | null
+          name: string
+          requested_by?: string | null
+          retrying_at?: string | null
+          session_id: number
+          started_at?: string | null
+          status?: string
+          total: number
+          updated_at?: string
+        }
+        Update: {
+          attempts?: number
+          audience_id?: string | null
+          batch_size?: number
+          batches?: never
+          company_id?: string
+          completed_at?: string | null
+          confirmed_batches?: number
+          created_at?: string
+          criteria?: NonNullable<Json>
+          failed_at?: string | null
+          id?: never
+          last_error?: string | null
+          name?: string
+          requested_by?: string | null
+          retrying_at?: string | null
+          session_id?: number
+          started_at?: string | null
+          status?: string
+          total?: number
+          updated_at?: string
+        }
+        Relationships: []
+      }
+      audience_members: {
+        Row: {
+          company_id: string
+          em: string | null
+          job_id: number
+          ph: string | null
+          position: number
+        }
+        Insert: {
+          company_id: string
+          em?: string | null
+          job_id: number
+          ph?: string | null
+          position: number
+        }
+        Update: {
+          company_id?: string
+          em?: string | null
+          job_id?: number
+          ph?: string | null
+          position?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "audience_members_job_id_fkey"
+            columns: ["job_id"]
+            isOneToOne: false
+            referencedRelation: "audience_jobs"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      conversion_rules: {
+        Row: {
+          action: string
+          active: boolean
+          company_id: string
+          created_at: string
+          custom_data_contains: NonNullable<Json>
+          emit_event_name: string | null
+          event_name: string
+          id: number
+          min_value: number | null
+          name: string
+        }
+        Insert: {
+          action: string
+          active?: boolean
+          company_id: string
+          created_at?: string
+          custom_data_contains?: NonNullable<Json>
+          emit_event_name?: string | null
+          event_name: string
+          id?: never
+          min_value?: number | null
+          name: string
+        }
+        Update: {
+          action?: string
+          active?: boolean
+          company_id?: string
+          created_at?: string
+          custom_data_contains?: NonNullable<Json>
+          emit_event_name?: string | null
+          event_name?: string
+          id?: never
+          min_value?: number | null
+          name?: string
+        }
+        Relationships: []
+      }
+      conversions: {
+        Row: {
+          company_id: string
+          created_at: string
+          emitted_event_pk: number | null
+          event_pk: number
+          id: number
+          rule_id: number
+          value: number | null
+        }
+        Insert: {
+          company_id: string
+          created_at?: string
+          emitted_event_pk?: number | null
+          event_pk: number
+          id?: never
+          rule_id: number
+          value?: number | null
+        }
+        Update: {
+          company_id?: string
+          created_at?: string
+          emitted_event_pk?: number | null
+          event_pk?: number
+          id?: never
+          rule_id?: number
+          value?: number | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "conversions_rule_id_fkey"
+            columns: ["rule_id"]
+            isOneToOne: false
+            referencedRelation: "conversion_rules"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      settings: {
+        Row: {
+          ad_account_id: string | null
+          company_id: string
+          insights_days: number
+          lookback_days: number
+          time_zone: string
+          updated_at: string
+        }
+        Insert: {
+          ad_account_id?: string | null
+          company_id: string
+          insights_days?: number
+          lookback_days?: number
+          time_zone?: string
+          updated_at?: string
+        }
+        Update: {
+          ad_account_id?: string | null
+          company_id?: string
+          insights_days?: number
+          lookback_days?: number
+          time_zone?: string
+          updated_at?: string
+        }
+        Relationships: []
+      }
+      spend: {
+        Row: {
+          ad_id: string
+          adset_id: string
+          campaign_id: string
+          campaign_name: string | null
+          company_id: string
+          currency: string
+          day: string
+          source: string
+          spend: number
+          updated_at: string
+        }
+        Insert: {
+          ad_id?: string
+          adset_id?: string
+          campaign_id: string
+          campaign_name?: string | null
+          company_id: string
+          currency?: string
+          day: string
+          source: string
+          spend: number
+          updated_at?: string
+        }
+        Update: {
+          ad_id?: string
+          adset_id?: string
+          campaign_id?: string
+          campaign_name?: string | null
+          company_id?: string
+          currency?: string
+          day?: string
+          source?: string
+          spend?: number
+          updated_at?: string
+        }
+        Relationships: []
+      }
+    }
+    Views: {
+      customer_purchases: {
+        Row: {
+          amount: number | null
+          cohort_month: string | null
+          company_id: string | null
+          conversation_id: number | null
+          currency: string | null
+          customer_key: string | null
+          day: string | null
+          em: string | null
+          event_pk: number | null
+          lead_visitor_id: string | null
+          month: string | null
+          net_amount: number | null
+          ph: string | null
+          product_name: string | null
+          product_ref: string | null
+          provider_ref: string | null
+          purchase_key: string | null
+          purchased_at: string | null
+          refunded_amount: number | null
+          source: string | null
+        }
+        Relationships: []
+      }
+      purchases: {
+        Row: {
+          amount: number | null
+          company_id: string | null
+          conversation_id: number | null
+          currency: string | null
+          em: string | null
+          event_pk: number | null
+          lead_visitor_id: string | null
+          net_amount: number | null
+          ph: string | null
+          product_name: string | null
+          product_ref: string | null
+          provider_ref: string | null
+          purchase_key: string | null
+          purchased_at: string | null
+          refunded_amount: number | null
+          source: string | null
+        }
+        Relationships: []
+      }
+    }
+    Functions: {
+      admin_company: {
+        Args: { action: string; company: string }
+        Returns: string
+      }
+      audience_batch_rows: {
+        Args: { batch_seq: number; job: number }
+        Returns: {
+          em: string
+          ph: string
+        }[]
+      }
+      create_audience_job: {
+        Args: { company: string; criteria: Json; job_name?: string }
+        Returns: {
+          company_id: string
+          job_id: number
+          status: string
+          total: number
+        }[]
+      }
+      insights_job: {
+        Args: { company: string }
+        Returns: {
+          ad_account_id: string
+          ciphertext: string
+          key_id: string
+        }[]
+      }
+      queue_insights: { Args: Record<PropertyKey, never>; Returns: number }
+      record_audience_batch: {
+        Args: {
+          batch_seq: number
+          err: string
+          give_up?: boolean
+          http_status: number
+          job: number
+          n_rows: number
+          num_invalid: number
+          num_received: number
+          ok: boolean
+        }
+        Returns: string
+      }
+      record_audience_created: {
+        Args: { job: number; meta_audience_id: string }
+        Returns: undefined
+      }
+      record_spend: {
+        Args: { company: string; spend_rows: Json; spend_source: string }
+        Returns: number
+      }
+      refresh_all_attribution: {
+        Args: Record<PropertyKey, never>
+        Returns: number
+      }
+      refresh_attribution: { Args: { company: string }; Returns: number }
+      segment: {
+        Args: { company: string; criteria: Json }
+        Returns: {
+          em: string
+          ph: string
+        }[]
+      }
+      start_audience_upload: {
+        Args: { job: number }
+        Returns: {
+          ad_account_id: string
+          audience_id: string
+          batch_size: number
+          batches: number
+          ciphertext: string
+          company_id: string
+          key_id: string
+          name: string
+          next_batch: number
+          session_id: number
+          status: string
+          total: number
+        }[]
+      }
+      upload_spend: {
+        Args: { company: string; spend_rows: Json }
+        Returns: {
+          company_id: string
+          written: number
+        }[]
+      }
+      url_param: { Args: { name: string; url: string }; Returns: string }
     }
     Enums: {
       [_ in never]: never
@@ -3268,6 +3812,22 @@ export type Database = {
         Args: { browser_known: boolean; happened: string }
         Returns: string
       }
+      sale_identity: {
+        Args: {
+          gateway_status: string
+          i: Database["tracking"]["Tables"]["inbound"]["Row"]
+          problem: Json
+          provider_ref: string
+          test: boolean
+        }
+        Returns: Database["tracking"]["CompositeTypes"]["sale_input"]
+        SetofOptions: {
+          from: "*"
+          to: "sale_input"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       status_mapping_of: {
         Args: { company: string; gateway: string; gateway_status: string }
         Returns: {
@@ -3426,6 +3986,654 @@ export type Database = {
       }
     }
   }
+  whatsapp: {
+    Tables: {
+      accounts: {
+        Row: {
+          company_id: string
+          created_at: string
+          name: string | null
+          waba_id: string
+        }
+        Insert: {
+          company_id: string
+          created_at?: string
+          name?: string | null
+          waba_id: string
+        }
+        Update: {
+          company_id?: string
+          created_at?: string
+          name?: string | null
+          waba_id?: string
+        }
+        Relationships: []
+      }
+      contacts: {
+        Row: {
+          company_id: string
+          first_seen_at: string
+          first_touch_at: string | null
+          first_touch_conversation_id: number | null
+          first_touch_ctwa_clid: string | null
+          first_touch_source_id: string | null
+          id: number
+          last_inbound_at: string
+          last_touch_at: string | null
+          last_touch_conversation_id: number | null
+          last_touch_ctwa_clid: string | null
+          last_touch_source_id: string | null
+          profile_name: string | null
+          updated_at: string
+          wa_id: string
+        }
+        Insert: {
+          company_id: string
+          first_seen_at: string
+          first_touch_at?: string | null
+          first_touch_conversation_id?: number | null
+          first_touch_ctwa_clid?: string | null
+          first_touch_source_id?: string | null
+          id?: never
+          last_inbound_at: string
+          last_touch_at?: string | null
+          last_touch_conversation_id?: number | null
+          last_touch_ctwa_clid?: string | null
+          last_touch_source_id?: string | null
+          profile_name?: string | null
+          updated_at?: string
+          wa_id: string
+        }
+        Update: {
+          company_id?: string
+          first_seen_at?: string
+          first_touch_at?: string | null
+          first_touch_conversation_id?: number | null
+          first_touch_ctwa_clid?: string | null
+          first_touch_source_id?: string | null
+          id?: never
+          last_inbound_at?: string
+          last_touch_at?: string | null
+          last_touch_conversation_id?: number | null
+          last_touch_ctwa_clid?: string | null
+          last_touch_source_id?: string | null
+          profile_name?: string | null
+          updated_at?: string
+          wa_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "contacts_first_touch_conversation_id_fkey"
+            columns: ["first_touch_conversation_id"]
+            isOneToOne: false
+            referencedRelation: "conversations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "contacts_first_touch_conversation_id_fkey"
+            columns: ["first_touch_conversation_id"]
+            isOneToOne: false
+            referencedRelation: "open_windows"
+            referencedColumns: ["conversation_id"]
+          },
+          {
+            foreignKeyName: "contacts_last_touch_conversation_id_fkey"
+            columns: ["last_touch_conversation_id"]
+            isOneToOne: false
+            referencedRelation: "conversations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "contacts_last_touch_conversation_id_fkey"
+            columns: ["last_touch_conversation_id"]
+            isOneToOne: false
+            referencedRelation: "open_windows"
+            referencedColumns: ["conversation_id"]
+          },
+        ]
+      }
+      conversations: {
+        Row: {
+          ad_body: string | null
+          close_reason: string | null
+          closed_at: string | null
+          company_id: string
+          contact_id: number
+          created_at: string
+          ctwa_clid: string | null
+          headline: string | null
+          id: number
+          inbound_count: number
+          last_inbound_at: string
+          media_type: string | null
+          phone_number_id: string
+          referral_at: string | null
+          referral_wamid: string | null
+          source_id: string | null
+          source_type: string | null
+          source_url: string | null
+          started_at: string
+          wa_id: string
+          waba_id: string
+          window_expires_at: string | null
+        }
+        Insert: {
+          ad_body?: string | null
+          close_reason?: string | null
+          closed_at?: string | null
+          company_id: string
+          contact_id: number
+          created_at?: string
+          ctwa_clid?: string | null
+          headline?: string | null
+          id?: never
+          inbound_count?: number
+          last_inbound_at: string
+          media_type?: string | null
+          phone_number_id: string
+          referral_at?: string | null
+          referral_wamid?: string | null
+          source_id?: string | null
+          source_type?: string | null
+          source_url?: string | null
+          started_at: string
+          wa_id: string
+          waba_id: string
+          window_expires_at?: never
+        }
+        Update: {
+          ad_body?: string | null
+          close_reason?: string | null
+          closed_at?: string | null
+          company_id?: string
+          contact_id?: number
+          created_at?: string
+          ctwa_clid?: string | null
+          headline?: string | null
+          id?: never
+          inbound_count?: number
+          last_inbound_at?: string
+          media_type?: string | null
+          phone_number_id?: string
+          referral_at?: string | null
+          referral_wamid?: string | null
+          source_id?: string | null
+          source_type?: string | null
+          source_url?: string | null
+          started_at?: string
+          wa_id?: string
+          waba_id?: string
+          window_expires_at?: never
+        }
+        Relationships: [
+          {
+            foreignKeyName: "conversations_contact_id_fkey"
+            columns: ["contact_id"]
+            isOneToOne: false
+            referencedRelation: "contacts"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "conversations_phone_number_id_fkey"
+            columns: ["phone_number_id"]
+            isOneToOne: false
+            referencedRelation: "numbers"
+            referencedColumns: ["phone_number_id"]
+          },
+        ]
+      }
+      message_statuses: {
+        Row: {
+          applied: boolean
+          company_id: string
+          conversation: Json | null
+          errors: Json | null
+          id: number
+          inbound_id: number | null
+          message_id: number
+          pricing: Json | null
+          received_at: string
+          recipient_id: string | null
+          status: string
+          status_at: string
+          wamid: string
+        }
+        Insert: {
+          applied: boolean
+          company_id: string
+          conversation?: Json | null
+          errors?: Json | null
+          id?: never
+          inbound_id?: number | null
+          message_id: number
+          pricing?: Json | null
+          received_at?: string
+          recipient_id?: string | null
+          status: string
+          status_at: string
+          wamid: string
+        }
+        Update: {
+          applied?: boolean
+          company_id?: string
+          conversation?: Json | null
+          errors?: Json | null
+          id?: never
+          inbound_id?: number | null
+          message_id?: number
+          pricing?: Json | null
+          received_at?: string
+          recipient_id?: string | null
+          status?: string
+          status_at?: string
+          wamid?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "message_statuses_message_id_fkey"
+            columns: ["message_id"]
+            isOneToOne: false
+            referencedRelation: "messages"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      messages: {
+        Row: {
+          company_id: string
+          contact_id: number | null
+          content: NonNullable<Json>
+          conversation_id: number | null
+          delivered_at: string | null
+          direction: string
+          error: Json | null
+          failed_at: string | null
+          id: number
+          inbound_id: number | null
+          phone_number_id: string
+          played_at: string | null
+          read_at: string | null
+          received_at: string
+          sent_at: string | null
+          status: string
+          status_at: string | null
+          text_body: string | null
+          type: string | null
+          wa_id: string
+          wamid: string
+        }
+        Insert: {
+          company_id: string
+          contact_id?: number | null
+          content?: NonNullable<Json>
+          conversation_id?: number | null
+          delivered_at?: string | null
+          direction: string
+          error?: Json | null
+          failed_at?: string | null
+          id?: never
+          inbound_id?: number | null
+          phone_number_id: string
+          played_at?: string | null
+          read_at?: string | null
+          received_at?: string
+          sent_at?: string | null
+          status: string
+          status_at?: string | null
+          text_body?: string | null
+          type?: string | null
+          wa_id: string
+          wamid: string
+        }
+        Update: {
+          company_id?: string
+          contact_id?: number | null
+          content?: NonNullable<Json>
+          conversation_id?: number | null
+          delivered_at?: string | null
+          direction?: string
+          error?: Json | null
+          failed_at?: string | null
+          id?: never
+          inbound_id?: number | null
+          phone_number_id?: string
+          played_at?: string | null
+          read_at?: string | null
+          received_at?: string
+          sent_at?: string | null
+          status?: string
+          status_at?: string | null
+          text_body?: string | null
+          type?: string | null
+          wa_id?: string
+          wamid?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "messages_contact_id_fkey"
+            columns: ["contact_id"]
+            isOneToOne: false
+            referencedRelation: "contacts"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "messages_conversation_id_fkey"
+            columns: ["conversation_id"]
+            isOneToOne: false
+            referencedRelation: "conversations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "messages_conversation_id_fkey"
+            columns: ["conversation_id"]
+            isOneToOne: false
+            referencedRelation: "open_windows"
+            referencedColumns: ["conversation_id"]
+          },
+        ]
+      }
+      numbers: {
+        Row: {
+          added_by: string
+          company_id: string
+          created_at: string
+          display_phone_number: string | null
+          phone_number_id: string
+          waba_id: string
+        }
+        Insert: {
+          added_by?: string
+          company_id: string
+          created_at?: string
+          display_phone_number?: string | null
+          phone_number_id: string
+          waba_id: string
+        }
+        Update: {
+          added_by?: string
+          company_id?: string
+          created_at?: string
+          display_phone_number?: string | null
+          phone_number_id?: string
+          waba_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "numbers_waba_id_company_id_fkey"
+            columns: ["waba_id", "company_id"]
+            isOneToOne: false
+            referencedRelation: "accounts"
+            referencedColumns: ["waba_id", "company_id"]
+          },
+        ]
+      }
+      sales: {
+        Row: {
+          attribution: string
+          company_id: string
+          conversation_id: number
+          created_at: string
+          ctwa_clid: string
+          currency: string
+          event_name: string
+          event_pk: number | null
+          id: number
+          inbound_id: number | null
+          request_sha256: string
+          sale_ref: string
+          value: number | null
+          waba_id: string
+        }
+        Insert: {
+          attribution: string
+          company_id: string
+          conversation_id: number
+          created_at?: string
+          ctwa_clid: string
+          currency?: string
+          event_name: string
+          event_pk?: number | null
+          id?: never
+          inbound_id?: number | null
+          request_sha256: string
+          sale_ref: string
+          value?: number | null
+          waba_id: string
+        }
+        Update: {
+          attribution?: string
+          company_id?: string
+          conversation_id?: number
+          created_at?: string
+          ctwa_clid?: string
+          currency?: string
+          event_name?: string
+          event_pk?: number | null
+          id?: never
+          inbound_id?: number | null
+          request_sha256?: string
+          sale_ref?: string
+          value?: number | null
+          waba_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "sales_conversation_id_fkey"
+            columns: ["conversation_id"]
+            isOneToOne: false
+            referencedRelation: "conversations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "sales_conversation_id_fkey"
+            columns: ["conversation_id"]
+            isOneToOne: false
+            referencedRelation: "open_windows"
+            referencedColumns: ["conversation_id"]
+          },
+        ]
+      }
+      settings: {
+        Row: {
+          ad_conversation_event: string | null
+          company_id: string
+          ctwa_window_days: number
+          updated_at: string
+        }
+        Insert: {
+          ad_conversation_event?: string | null
+          company_id: string
+          ctwa_window_days?: number
+          updated_at?: string
+        }
+        Update: {
+          ad_conversation_event?: string | null
+          company_id?: string
+          ctwa_window_days?: number
+          updated_at?: string
+        }
+        Relationships: []
+      }
+      unrouted: {
+        Row: {
+          body: NonNullable<Json>
+          id: number
+          phone_number_id: string | null
+          reason: string
+          received_at: string
+          request_id: string
+          waba_id: string | null
+        }
+        Insert: {
+          body: NonNullable<Json>
+          id?: never
+          phone_number_id?: string | null
+          reason: string
+          received_at?: string
+          request_id: string
+          waba_id?: string | null
+        }
+        Update: {
+          body?: NonNullable<Json>
+          id?: never
+          phone_number_id?: string | null
+          reason?: string
+          received_at?: string
+          request_id?: string
+          waba_id?: string | null
+        }
+        Relationships: []
+      }
+    }
+    Views: {
+      open_windows: {
+        Row: {
+          company_id: string | null
+          contact_id: number | null
+          conversation_id: number | null
+          from_ad: boolean | null
+          last_inbound_at: string | null
+          phone_number_id: string | null
+          remaining: string | null
+          wa_id: string | null
+          window_expires_at: string | null
+        }
+        Insert: {
+          company_id?: string | null
+          contact_id?: number | null
+          conversation_id?: number | null
+          from_ad?: never
+          last_inbound_at?: string | null
+          phone_number_id?: string | null
+          remaining?: never
+          wa_id?: string | null
+          window_expires_at?: string | null
+        }
+        Update: {
+          company_id?: string | null
+          contact_id?: number | null
+          conversation_id?: number | null
+          from_ad?: never
+          last_inbound_at?: string | null
+          phone_number_id?: string | null
+          remaining?: never
+          wa_id?: string | null
+          window_expires_at?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "conversations_contact_id_fkey"
+            columns: ["contact_id"]
+            isOneToOne: false
+            referencedRelation: "contacts"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "conversations_phone_number_id_fkey"
+            columns: ["phone_number_id"]
+            isOneToOne: false
+            referencedRelation: "numbers"
+            referencedColumns: ["phone_number_id"]
+          },
+        ]
+      }
+    }
+    Functions: {
+      apply_inbound_message: {
+        Args: {
+          company: string
+          inbound_pk: number
+          m: Json
+          phone_number: string
+          profile_name: string
+          request: string
+          waba: string
+        }
+        Returns: boolean
+      }
+      apply_status: {
+        Args: {
+          company: string
+          inbound_pk: number
+          phone_number: string
+          s: Json
+        }
+        Returns: boolean
+      }
+      connect_number: {
+        Args: {
+          company: string
+          display_phone_number?: string
+          phone_number: string
+          waba: string
+        }
+        Returns: undefined
+      }
+      ingest_sale: {
+        Args: {
+          body: string
+          idempotency_key: string
+          key_sha256: string
+          request: string
+        }
+        Returns: {
+          http_status: number
+          response: Json
+        }[]
+      }
+      ingest_webhook: {
+        Args: { body: string; headers: Json; request: string }
+        Returns: {
+          http_status: number
+          response: Json
+        }[]
+      }
+      is_messaging_event: { Args: { event_name: string }; Returns: boolean }
+      next_status: {
+        Args: { current_status: string; incoming: string }
+        Returns: string
+      }
+      process_inbound: { Args: { inbound_pk: number }; Returns: string }
+      process_payload: {
+        Args: {
+          company: string
+          inbound_pk: number
+          payload: Json
+          request: string
+        }
+        Returns: string[]
+      }
+      process_stored: {
+        Args: {
+          company: string
+          inbound_pk: number
+          payload: Json
+          prior_status: string
+          request: string
+        }
+        Returns: string
+      }
+      record_outbound: {
+        Args: {
+          body_text: string
+          company: string
+          message_type: string
+          message_wamid: string
+          phone_number: string
+          wa: string
+        }
+        Returns: number
+      }
+      unix_time: { Args: { value: string }; Returns: string }
+      window_end: { Args: { last_inbound: string }; Returns: string }
+    }
+    Enums: {
+      [_ in never]: never
+    }
+    CompositeTypes: {
+      [_ in never]: never
+    }
+  }
 }
 
 type DatabaseWithoutInternals = Omit<Database, "__InternalSupabase">
@@ -3558,10 +4766,16 @@ export const Constants = {
   public: {
     Enums: {},
   },
+  revenue: {
+    Enums: {},
+  },
   setup: {
     Enums: {},
   },
   tracking: {
+    Enums: {},
+  },
+  whatsapp: {
     Enums: {},
   },
 } as const
