@@ -1,6 +1,6 @@
 -- Looker Studio / runbook: Meta's fbtrace_id -> the request to Meta -> the events it carried, with the
 -- request id of the API call that brought each event in. Filter on fbtrace_id (indexed).
-create or replace view monitoring.fbtrace_events with (security_barrier = true) as
+create or replace view monitoring.fbtrace_events with (security_barrier = true, security_invoker = true) as
 select
     a.fbtrace_id,
     a.id as attempt_id,
@@ -31,4 +31,4 @@ where
     );
 revoke all on table monitoring.fbtrace_events from public, anon, authenticated, service_role, looker_reader;
 grant all on table monitoring.fbtrace_events to service_role;
-grant select on table monitoring.fbtrace_events to authenticated, looker_reader;
+grant select on table monitoring.fbtrace_events to authenticated;
