@@ -13,7 +13,7 @@ from tests.dispatchutil import kill_events
 from tests.monitoringutil import add_attempts, add_sales, base_time, freeze, new_ref, record_events, tenant
 
 VIEWS = ["monitoring.all_counts", "monitoring.companies", "monitoring.events_daily", "monitoring.duplicate_rate",
-         "monitoring.error_rate", "monitoring.meta_latency", "monitoring.fbtrace_events", "monitoring.match_quality",
+         "monitoring.error_rate", "monitoring.meta_latency", "monitoring.match_quality",
          "monitoring.dead_letters", "monitoring.breaker_states", "monitoring.accuracy",
          "monitoring.revenue_campaign_daily", "monitoring.revenue_monthly", "monitoring.revenue_cohorts",
          "monitoring.revenue_payback", "revenue.purchases", "revenue.customer_purchases"]
