@@ -6,7 +6,7 @@ A scratch database made from the migrations (bench.common.scratch_db) is loaded 
 inserts straight into the tables - 50 companies, the events over `--days` days with a realistic status
 mix, one request to Meta per two events, a gateway sale per three events, duplicates and dead letters -
 through the same statement-level triggers production uses, then folded and analysed. Each view is
-timed as the Looker Studio login (looker_reader) reads it; lookup views with the filter Looker or the
+timed as the Looker Studio login (looker_reader) reads it (reporting.*); lookup views with the filter Looker or the
 runbook puts on them. Figures go to stdout and bench/results/monitoring_views.md.
 """
 
@@ -93,20 +93,20 @@ LOAD = [
 ]
 
 QUERIES = {
-    "events_daily": "select * from monitoring.events_daily",
-    "duplicate_rate": "select * from monitoring.duplicate_rate",
-    "error_rate": "select * from monitoring.error_rate",
-    "meta_latency": "select * from monitoring.meta_latency",
-    "fbtrace_events (one fbtrace_id)": "select * from monitoring.fbtrace_events where fbtrace_id = %(fbtrace)s",
-    "match_quality": "select * from monitoring.match_quality",
-    "queue_depth": "select * from monitoring.queue_depth",
-    "dead_letters": "select * from monitoring.dead_letters",
-    "breaker_states": "select * from monitoring.breaker_states",
-    "setup_funnel": "select * from monitoring.setup_funnel",
-    "accuracy": "select * from monitoring.accuracy",
+    "events_daily": "select * from reporting.events_daily",
+    "duplicate_rate": "select * from reporting.duplicate_rate",
+    "error_rate": "select * from reporting.error_rate",
+    "meta_latency": "select * from reporting.meta_latency",
+    "fbtrace_events (one fbtrace_id)": "select * from reporting.fbtrace_events where fbtrace_id = %(fbtrace)s",
+    "match_quality": "select * from reporting.match_quality",
+    "queue_depth": "select * from reporting.queue_depth",
+    "dead_letters": "select * from reporting.dead_letters",
+    "breaker_states": "select * from reporting.breaker_states",
+    "setup_funnel": "select * from reporting.setup_funnel",
+    "accuracy": "select * from reporting.accuracy",
     "accuracy (one company, last 30 days)":
-        "select * from monitoring.accuracy where company_id = %(company)s and day >= current_date - 30",
-    "companies": "select * from monitoring.companies",
+        "select * from reporting.accuracy where company_id = %(company)s and day >= current_date - 30",
+    "companies": "select * from reporting.companies",
 }
 
 

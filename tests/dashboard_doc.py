@@ -24,7 +24,7 @@ def section(title: str) -> str:
 
 
 def relations() -> dict[str, str]:
-    """relation -> kind column ('table', 'view, invoker', 'view, filtered')."""
+    """relation -> kind column ('table', 'view, invoker', 'view, owner rights')."""
     return {m[0]: m[1].strip() for m in re.findall(NAME + r"` \| ([^|]+)\|", section("Tables and views"))}
 
 

@@ -20,12 +20,12 @@ def test_every_readable_table_and_view_is_listed_and_nothing_else(conn):
     assert {name.split(".")[0] for name in listed} <= set(schemas)
 
 
-def test_views_are_marked_invoker_or_filtered_as_they_are(conn):
+def test_views_are_marked_invoker_or_owner_rights_as_they_are(conn):
     kinds = {r[0]: r[1] for r in conn.execute(
         """select n.nspname || '.' || c.relname,
                   case when c.relkind = 'r' then 'table'
                        when coalesce(c.reloptions, '{}') && array['security_invoker=true', 'security_invoker=on']
-                       then 'view, invoker' else 'view, filtered' end
+                       then 'view, invoker' else 'view, owner rights' end
            from pg_class c join pg_namespace n on n.oid = c.relnamespace
            where n.nspname || '.' || c.relname = any(%s)""", (list(dashboard_doc.relations()),))}
     assert kinds == dashboard_doc.relations()

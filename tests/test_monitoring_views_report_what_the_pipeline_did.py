@@ -128,7 +128,7 @@ def test_a_member_sees_only_their_company_in_every_view(conn, world):
                                            join pg_namespace n on n.oid = c.relnamespace
                                            where n.nspname = 'monitoring' and c.relkind = 'v'
                                              and has_table_privilege('authenticated', c.oid, 'select')""")]
-    assert "events_daily" in views and "all_counts" not in views
+    assert "events_daily" in views and "all_counts" in views and "queue_depth" not in views
     with conn.transaction():
         conn.execute("select tests.authenticate_as('viewer-a')")
         for view in views:

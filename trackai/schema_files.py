@@ -32,7 +32,7 @@ from trackai import localdb
 SUPABASE_DIR = REPO_ROOT / "supabase"
 SCHEMAS_DIR = SUPABASE_DIR / "schemas"
 # the project's own schemas, in the order their migrations create them
-SCHEMAS = ("app", "tracking", "delivery", "whatsapp", "monitoring", "setup", "revenue")
+SCHEMAS = ("app", "tracking", "delivery", "whatsapp", "monitoring", "setup", "revenue", "reporting")
 
 # One row per object a schema file (or a migration) defines: (kind, identity, definition). Two
 # databases with the same rows have the same functions, views, policies, triggers and privileges.

@@ -1,7 +1,7 @@
 -- Monitoring rows reach a dashboard user only for their companies: alerts, counters and the views;
 -- platform-wide alerts stay with the operators; the Looker Studio role reads views, not tables.
 begin;
-select plan(9);
+select plan(10);
 
 select tests.create_user('mon-a');
 select tests.create_user('mon-b');
@@ -46,9 +46,12 @@ select results_eq(
   'a member sees only their company''s counters'
 );
 select is_empty(
-  $$ select 1 from monitoring.setup_funnel as f
+  $$ select 1 from monitoring.companies as f
      join app.companies as c on c.id = f.company_id where c.slug = 'mon-co-b' $$,
-  'views filter by membership too'
+  'views filter by membership too (security_invoker: the tables'' policies)'
+);
+select throws_ok(
+  $$ select * from monitoring.setup_funnel $$, '42501', null, 'the setup funnel reads secrets: Looker only'
 );
 select throws_ok(
   $$ select * from monitoring.notifications $$, '42501', null, 'the outbox is not for dashboard users'
@@ -58,7 +61,7 @@ select throws_ok(
 );
 select tests.clear_authentication();
 
-select ok(has_table_privilege('looker_reader', 'monitoring.events_daily', 'select'), 'looker_reader reads the views');
+select ok(has_table_privilege('looker_reader', 'reporting.events_daily', 'select'), 'looker_reader reads the reporting views');
 select ok(not has_table_privilege('looker_reader', 'tracking.events', 'select'), 'looker_reader reads no table');
 
 select ok(

@@ -29,7 +29,7 @@ select is_empty(
   $$ select p.oid::regprocedure::text
      from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      join pg_language l on l.oid = p.prolang
-     where n.nspname in ('app', 'tracking', 'delivery', 'setup', 'monitoring', 'whatsapp', 'revenue')
+     where n.nspname in ('app', 'tracking', 'delivery', 'setup', 'monitoring', 'whatsapp', 'revenue', 'reporting')
        and not exists (select 1 from unnest(coalesce(p.proconfig, '{}')) c where c like 'search_path=%')
        and not (l.lanname = 'sql' and p.provolatile in ('i', 's') and not p.prosecdef) $$,
   'every project function pins its search_path, except inlinable pure SQL functions'
@@ -38,7 +38,7 @@ select is_empty(
 select is_empty(
   $$ select p.oid::regprocedure::text
      from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-     where n.nspname in ('app', 'tracking', 'delivery', 'setup', 'monitoring', 'whatsapp', 'revenue')
+     where n.nspname in ('app', 'tracking', 'delivery', 'setup', 'monitoring', 'whatsapp', 'revenue', 'reporting')
        and has_function_privilege('anon', p.oid, 'execute') $$,
   'anon can execute no project function (EXECUTE is revoked by default, granted per RPC)'
 );

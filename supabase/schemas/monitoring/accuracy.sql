@@ -3,7 +3,7 @@
 -- Meta answered 2xx and counted them in events_received), how many are still on their way, skipped,
 -- dead or invalid (with the reasons), Meta's own events_received for that day's successful requests,
 -- and accuracy = accepted / sales.
-create or replace view monitoring.accuracy with (security_barrier = true) as
+create or replace view monitoring.accuracy with (security_barrier = true, security_invoker = true) as
 with sales as (
     select
         v.day,
@@ -92,4 +92,4 @@ left join meta as m
     on coalesce(s.day, p.day) = m.day and coalesce(s.company_id, p.company_id) = m.company_id;
 revoke all on table monitoring.accuracy from public, anon, authenticated, service_role, looker_reader;
 grant all on table monitoring.accuracy to service_role;
-grant select on table monitoring.accuracy to authenticated, looker_reader;
+grant select on table monitoring.accuracy to authenticated;

@@ -1,5 +1,6 @@
 -- Register a database login as a monitoring reader: company null = every company (like looker_reader),
--- else that company only (a tenant's own Looker Studio). Create the role with its password first.
+-- else that company only (a tenant's own Looker Studio). Create the role with its password first. It may
+-- read every view of the reporting schema (what Looker Studio reads) and nothing else.
 create or replace function monitoring.add_reader(reader name, company uuid default null) returns void
 language plpgsql
 security definer
@@ -11,15 +12,12 @@ begin
   end if;
   insert into monitoring.readers (role_name, company_id) values (reader, company)
   on conflict (role_name) do update set company_id = excluded.company_id;
-  execute pg_catalog.format('grant usage on schema monitoring to %I', reader);
+  execute pg_catalog.format('grant usage on schema monitoring, reporting to %I', reader);
+  execute pg_catalog.format('grant select on all tables in schema reporting to %I', reader);
   execute pg_catalog.format(
-    'grant select on monitoring.companies, monitoring.events_daily, monitoring.duplicate_rate, '
-    'monitoring.error_rate, monitoring.meta_latency, monitoring.fbtrace_events, monitoring.match_quality, '
-    'monitoring.queue_depth, monitoring.dead_letters, monitoring.breaker_states, monitoring.setup_funnel, '
-    'monitoring.accuracy to %I', reader);
-  execute pg_catalog.format(
-    'grant execute on function monitoring.day_of(timestamptz), monitoring.sees_all(name), '
-    'monitoring.reader_companies(name), monitoring.member_of(uuid), monitoring.queue_metrics() to %I', reader);
+    'grant execute on function reporting.rows_of(anyelement), monitoring.day_of(timestamptz), '
+    'monitoring.sees_all(name), monitoring.reader_companies(name), monitoring.member_of(uuid), '
+    'monitoring.queue_metrics() to %I', reader);
 end
 $$;
 revoke all on function monitoring.add_reader(name,uuid) from public, anon, authenticated, service_role, looker_reader;

@@ -1,6 +1,7 @@
 -- Internal: the rollup plus the deltas not folded yet, so every view is exact up to the last commit.
--- Not granted to readers (it is not tenant-filtered); the views below filter it.
-create or replace view monitoring.all_counts as
+-- security_invoker: a member reads their companies' rows of both tables (RLS); not granted to Looker
+-- readers, whose views read it through reporting.rows_of.
+create or replace view monitoring.all_counts with (security_invoker = true) as
 select
     c.day,
     c.company_id,
@@ -34,3 +35,4 @@ select
 from monitoring.count_deltas as d;
 revoke all on table monitoring.all_counts from public, anon, authenticated, service_role, looker_reader;
 grant all on table monitoring.all_counts to service_role;
+grant select on table monitoring.all_counts to authenticated;

@@ -1,6 +1,6 @@
 -- Looker Studio: every circuit breaker (Meta as a whole, and one per pixel) and its state.
 -- The Meta-wide breaker concerns every tenant, so every reader sees it.
-create or replace view monitoring.breaker_states with (security_barrier = true) as
+create or replace view monitoring.breaker_states with (security_barrier = true, security_invoker = true) as
 select
     b.id as breaker_id,
     b.scope,
@@ -24,4 +24,4 @@ where
     or monitoring.member_of(b.company_id);
 revoke all on table monitoring.breaker_states from public, anon, authenticated, service_role, looker_reader;
 grant all on table monitoring.breaker_states to service_role;
-grant select on table monitoring.breaker_states to authenticated, looker_reader;
+grant select on table monitoring.breaker_states to authenticated;

@@ -1,5 +1,5 @@
 -- Looker Studio: company names, to blend with the other views on company_id.
-create or replace view monitoring.companies with (security_barrier = true) as
+create or replace view monitoring.companies with (security_barrier = true, security_invoker = true) as
 select
     c.id as company_id,
     c.name,
@@ -12,4 +12,4 @@ where
     or monitoring.member_of(c.id);
 revoke all on table monitoring.companies from public, anon, authenticated, service_role, looker_reader;
 grant all on table monitoring.companies to service_role;
-grant select on table monitoring.companies to authenticated, looker_reader;
+grant select on table monitoring.companies to authenticated;

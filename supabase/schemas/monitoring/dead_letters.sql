@@ -1,5 +1,5 @@
 -- Looker Studio: open dead letters (not replayed) per company and reason code.
-create or replace view monitoring.dead_letters with (security_barrier = true) as
+create or replace view monitoring.dead_letters with (security_barrier = true, security_invoker = true) as
 select
     l.company_id,
     split_part(l.reason, ':', 1) as reason,
@@ -18,4 +18,4 @@ where
 group by l.company_id, split_part(l.reason, ':', 1), l.error_code;
 revoke all on table monitoring.dead_letters from public, anon, authenticated, service_role, looker_reader;
 grant all on table monitoring.dead_letters to service_role;
-grant select on table monitoring.dead_letters to authenticated, looker_reader;
+grant select on table monitoring.dead_letters to authenticated;

@@ -1,7 +1,7 @@
 -- Looker Studio: duplicates per BRT day and source. A duplicate is a request that brought an event
 -- already recorded (same company and event_id within the dedup window); it is answered with the
 -- existing event and sends nothing. rate = duplicates / (new events + duplicates).
-create or replace view monitoring.duplicate_rate with (security_barrier = true) as
+create or replace view monitoring.duplicate_rate with (security_barrier = true, security_invoker = true) as
 with new_events as (
     select
         c.day,
@@ -47,4 +47,4 @@ full outer join dups as d
     on e.day = d.day and e.company_id = d.company_id and e.source = d.source;
 revoke all on table monitoring.duplicate_rate from public, anon, authenticated, service_role, looker_reader;
 grant all on table monitoring.duplicate_rate to service_role;
-grant select on table monitoring.duplicate_rate to authenticated, looker_reader;
+grant select on table monitoring.duplicate_rate to authenticated;

@@ -1,7 +1,7 @@
 -- Looker Studio: requests to Meta per BRT day by outcome and error (the delivery.error_rules reason
 -- and Meta's error code), with each row's share of the day's requests. outcome 'sent' is success;
 -- retry, dead, pause and bisect are errors.
-create or replace view monitoring.error_rate with (security_barrier = true) as
+create or replace view monitoring.error_rate with (security_barrier = true, security_invoker = true) as
 select
     c.day,
     c.company_id,
@@ -22,4 +22,4 @@ where
 group by c.day, c.company_id, c.status, c.reason, c.code;
 revoke all on table monitoring.error_rate from public, anon, authenticated, service_role, looker_reader;
 grant all on table monitoring.error_rate to service_role;
-grant select on table monitoring.error_rate to authenticated, looker_reader;
+grant select on table monitoring.error_rate to authenticated;

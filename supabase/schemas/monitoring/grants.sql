@@ -23,6 +23,7 @@ grant select on table monitoring.company_counters to authenticated;
 
 revoke all on table monitoring.count_deltas from public, anon, authenticated, service_role, looker_reader;
 grant all on table monitoring.count_deltas to service_role;
+grant select on table monitoring.count_deltas to authenticated;
 
 revoke all on sequence monitoring.count_deltas_id_seq from public, anon, authenticated, service_role, looker_reader;
 grant usage on sequence monitoring.count_deltas_id_seq to service_role;

@@ -1,6 +1,6 @@
 -- Looker Studio: estimated match quality (0-10, tracking.estimate_match_quality) per tenant and BRT
 -- day: the average and the share of events in each band.
-create or replace view monitoring.match_quality with (security_barrier = true) as
+create or replace view monitoring.match_quality with (security_barrier = true, security_invoker = true) as
 select
     c.day,
     c.company_id,
@@ -26,4 +26,4 @@ group by c.day, c.company_id
 having sum(c.n) <> 0;
 revoke all on table monitoring.match_quality from public, anon, authenticated, service_role, looker_reader;
 grant all on table monitoring.match_quality to service_role;
-grant select on table monitoring.match_quality to authenticated, looker_reader;
+grant select on table monitoring.match_quality to authenticated;

@@ -1,6 +1,6 @@
 -- Looker Studio: Meta's answer time per BRT day, p50 / p95 / p99 (ms), from the latency histogram
 -- of the rollup: each figure is the upper bound of its bucket (50, 100, 150 ... 1,500, 2,000, 2,500 ...).
-create or replace view monitoring.meta_latency with (security_barrier = true) as
+create or replace view monitoring.meta_latency with (security_barrier = true, security_invoker = true) as
 with histogram as (
     select
         c.day,
@@ -40,4 +40,4 @@ from cumulative as c
 group by c.day, c.company_id;
 revoke all on table monitoring.meta_latency from public, anon, authenticated, service_role, looker_reader;
 grant all on table monitoring.meta_latency to service_role;
-grant select on table monitoring.meta_latency to authenticated, looker_reader;
+grant select on table monitoring.meta_latency to authenticated;

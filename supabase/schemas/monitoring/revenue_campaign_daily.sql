@@ -1,7 +1,7 @@
 -- Looker Studio: ROAS per campaign and day (the company's time zone), per attribution model. Revenue is
 -- net of refunds and chargebacks; spend and revenue meet on campaign and currency. '(unattributed)' holds
 -- purchases without a campaign touch in the lookback window.
-create or replace view monitoring.revenue_campaign_daily with (security_barrier = true) as
+create or replace view monitoring.revenue_campaign_daily with (security_barrier = true, security_invoker = true) as
 with attributed as (
     select
         a.company_id,
@@ -48,4 +48,4 @@ where
     or coalesce(a.company_id, s.company_id) = any(coalesce((select monitoring.reader_companies(current_user)), '{}'))
     or monitoring.member_of(coalesce(a.company_id, s.company_id));
 revoke all on table monitoring.revenue_campaign_daily from public, anon, authenticated, service_role, looker_reader;
-grant select on table monitoring.revenue_campaign_daily to authenticated, looker_reader, service_role;
+grant select on table monitoring.revenue_campaign_daily to authenticated, service_role;

@@ -1,7 +1,7 @@
 -- Looker Studio: monthly cohorts. A customer's cohort is the month of their first purchase; per cohort
 -- and month since: customers, those who bought that month, net revenue that month and cumulated, and
 -- the cohort month's spend (CAC = spend / customers; paid_back once cumulated revenue reaches spend).
-create or replace view monitoring.revenue_cohorts with (security_barrier = true) as
+create or replace view monitoring.revenue_cohorts with (security_barrier = true, security_invoker = true) as
 with cohort as (
     select
         p.company_id,
@@ -60,4 +60,4 @@ where
     or m.company_id = any(coalesce((select monitoring.reader_companies(current_user)), '{}'))
     or monitoring.member_of(m.company_id);
 revoke all on table monitoring.revenue_cohorts from public, anon, authenticated, service_role, looker_reader;
-grant select on table monitoring.revenue_cohorts to authenticated, looker_reader, service_role;
+grant select on table monitoring.revenue_cohorts to authenticated, service_role;

@@ -1,6 +1,6 @@
 -- Looker Studio: per company, month (the company's time zone) and currency: spend, gross and net
 -- revenue, refunds, purchases, new customers, ROAS (net revenue / spend) and CAC (spend / new customers).
-create or replace view monitoring.revenue_monthly with (security_barrier = true) as
+create or replace view monitoring.revenue_monthly with (security_barrier = true, security_invoker = true) as
 with sold as (
     select
         p.company_id,
@@ -44,4 +44,4 @@ where
     or coalesce(p.company_id, s.company_id) = any(coalesce((select monitoring.reader_companies(current_user)), '{}'))
     or monitoring.member_of(coalesce(p.company_id, s.company_id));
 revoke all on table monitoring.revenue_monthly from public, anon, authenticated, service_role, looker_reader;
-grant select on table monitoring.revenue_monthly to authenticated, looker_reader, service_role;
+grant select on table monitoring.revenue_monthly to authenticated, service_role;

@@ -1,7 +1,8 @@
 -- Looker Studio: the setup funnel per company: created -> configured (a Meta destination) -> first
 -- event received -> first event accepted by Meta. Setup sessions (SPEC 3.2) do not exist yet, so the
 -- stages are read from companies, destinations, events and attempts; when they land, this view
--- should read them instead.
+-- should read them instead. It runs with its owner's rights (has_token reads app.secrets, which only
+-- backoffice admins may read), so it is granted to no dashboard user: Looker reads reporting.setup_funnel.
 create or replace view monitoring.setup_funnel with (security_barrier = true) as
 select
     c.id as company_id,
@@ -48,4 +49,3 @@ where
     or monitoring.member_of(c.id);
 revoke all on table monitoring.setup_funnel from public, anon, authenticated, service_role, looker_reader;
 grant all on table monitoring.setup_funnel to service_role;
-grant select on table monitoring.setup_funnel to authenticated, looker_reader;

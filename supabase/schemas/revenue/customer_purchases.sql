@@ -1,7 +1,8 @@
 -- Each purchase with its customer (lead visitor, else hashed e-mail, else phone), its day and month in
 -- the company's time zone, and the customer's cohort (month of the first purchase); it shows the rows
--- revenue.purchases shows. The monitoring.revenue_* views (what Looker Studio reads) build on it.
-create or replace view revenue.customer_purchases with (security_barrier = true) as
+-- revenue.purchases shows (security_invoker, like it). The monitoring.revenue_* views (what Looker Studio
+-- reads through reporting.*) build on it.
+create or replace view revenue.customer_purchases with (security_barrier = true, security_invoker = true) as
 select
     p.*,
     k.customer_key,

@@ -1,10 +1,10 @@
 -- Every purchase, whatever its source: gateway and WhatsApp sales (tracking.sales) and Purchase events
 -- of the direct API that have no sale row. net_amount subtracts refunds and chargebacks (a chargeback
 -- takes the whole amount back). The lead is the visitor: the sale's own, its event's, else the latest
--- visitor with the same hashed e-mail, else phone. Like the monitoring views it runs with its owner's
--- rights and filters rows itself (members: their companies; service, Looker readers: as registered), so
--- the Looker views can build on it.
-create or replace view revenue.purchases with (security_barrier = true) as
+-- visitor with the same hashed e-mail, else phone. security_invoker: a member reads it through the base
+-- tables' RLS (the filter below keeps the same companies); Looker logins read the monitoring.revenue_*
+-- views built on it through reporting.* (docs/dashboard.md).
+create or replace view revenue.purchases with (security_barrier = true, security_invoker = true) as
 select
     p.company_id,
     p.purchase_key,
