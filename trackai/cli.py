@@ -11,13 +11,14 @@ import typer
 from core import migrate
 from core.settings import LOCAL_PORT, load
 from trackai import db as dbops
-from trackai import dlq, localdb, secret_rotation
+from trackai import dlq, localdb, revenue, secret_rotation
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Track AI backend.")
 db_app = typer.Typer(no_args_is_help=True, help="The database: start, migrate, reset.")
 app.add_typer(db_app, name="db")
 app.add_typer(dlq.cli, name="dlq")
 app.add_typer(secret_rotation.cli, name="secrets")
+app.add_typer(revenue.cli, name="revenue")
 
 
 def _fail(message: str) -> None:
