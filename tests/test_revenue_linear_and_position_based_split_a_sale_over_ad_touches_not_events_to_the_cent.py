@@ -40,12 +40,13 @@ def test_linear_and_position_based_over_touches(conn):
     # P2 (R$ 100): A, B, C, then A again on a new click, four visits
     #   linear 1/4 each; position-based A 40 % + 40 %, B and C 10 % each
     for days_ago, (campaign, name) in zip((5, 4, 3, 1), (("111", "Alpha"), ("222", "Beta"), ("333", "Gama"),
-                                                         ("111", "Alpha"))):
+                                                         ("111", "Alpha")), strict=True):
         visit(conn, company, "visitor-two-2", at(days_ago), campaign, name, f"c2{days_ago}", ("PageView", "Lead"))
     sale(conn, company, "P2", 100, "visitor-two-2")
     # P3 (R$ 10): A, B, C -> linear 3.33 / 3.33 / 3.34 (the cent left over goes to the last touch);
     # position-based 4 / 2 / 4
-    for days_ago, (campaign, name) in zip((4, 3, 2), (("111", "Alpha"), ("222", "Beta"), ("333", "Gama"))):
+    for days_ago, (campaign, name) in zip((4, 3, 2), (("111", "Alpha"), ("222", "Beta"), ("333", "Gama")),
+                                      strict=True):
         visit(conn, company, "visitor-three-3", at(days_ago), campaign, name, f"c3{days_ago}")
     sale(conn, company, "P3", 10, "visitor-three-3")
     # P4 (R$ 20): one visit, A at 10:00, B at 10:10, A again (a new click) at 10:20: A counts once in the
@@ -66,7 +67,7 @@ def test_linear_and_position_based_over_touches(conn):
     }
     for model, amounts in by_hand.items():
         got = {c: revenue[(model, c)][0] for c in ("111", "222", "333")}
-        assert got == dict(zip(("111", "222", "333"), map(Decimal, amounts))), model
+        assert got == dict(zip(("111", "222", "333"), map(Decimal, amounts), strict=True)), model
         assert sum(got.values()) == Decimal("230.00"), model  # every sale, to the cent
     assert revenue[("linear", "111")][1] == "Alpha"
     assert set(revenue) == {(m, c) for m in by_hand for c in ("111", "222", "333")}  # none unattributed
