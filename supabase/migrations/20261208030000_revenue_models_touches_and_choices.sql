@@ -18,9 +18,8 @@ insert into revenue.attribution_models (model, first_share, last_share, descript
 ('last_touch', 0, 1, 'All the credit to the last touch before the purchase.'),
 ('linear', null, null, 'The same credit to every touch in the lookback.'),
 ('position_based', 0.4, 0.4, '40 % to the first touch, 40 % to the last, 20 % shared by the touches between.');
+-- global, like the gateways: members read their attributions, not this table
 alter table revenue.attribution_models enable row level security;
-create policy "Anyone signed in can read the attribution models" on revenue.attribution_models
-for select to authenticated using (true);
 
 -- attributions: any model of the table; the lead and the purchase time are kept so that a late touch
 -- finds the purchases it may change with one index probe; utm_campaign is the touch's UTM campaign

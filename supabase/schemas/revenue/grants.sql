@@ -5,7 +5,6 @@ grant usage on schema revenue to authenticated, service_role;
 
 revoke all on table revenue.attribution_models from public, anon, authenticated, service_role, looker_reader;
 grant all on table revenue.attribution_models to service_role;
-grant select on table revenue.attribution_models to authenticated;
 
 revoke all on table revenue.attributions from public, anon, authenticated, service_role, looker_reader;
 grant all on table revenue.attributions to service_role;
