@@ -396,8 +396,12 @@ begin
     select p.purchase_key, 'touchpoint' as kind, t.touch_id as id, t.touched_at, t.visit, t.campaign, t.adset,
            t.ad, t.utm_campaign
     from p
-    join revenue.touches t on t.company_id = company and t.visitor_id = p.lead_visitor_id
-      and t.touched_at <= p.purchased_at and t.touched_at > p.purchased_at - pg_catalog.make_interval(days => days)
+    -- lateral, and kept apart (offset 0): the visitor's id reaches into the view's windows, so only
+    -- their touchpoints are read
+    cross join lateral (
+      select x.* from revenue.touches x where x.company_id = company and x.visitor_id = p.lead_visitor_id offset 0
+    ) t
+    where t.touched_at <= p.purchased_at and t.touched_at > p.purchased_at - pg_catalog.make_interval(days => days)
     union all
     select p.purchase_key, 'whatsapp_referral', c.id, c.referral_at, -c.id, null, null, c.source_id, null
     from p
