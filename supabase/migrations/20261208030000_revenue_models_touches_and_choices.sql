@@ -48,3 +48,12 @@ begin
   end if;
 end
 $$;
+
+-- a visitor who gets a hashed e-mail or phone finds the purchases that carry it (their lead may now be
+-- that visitor: revenue.attribute_visitor_leads) without reading the company's sales or events
+create index sales_em_idx on tracking.sales (company_id, em) where em is not null;
+create index sales_ph_idx on tracking.sales (company_id, ph) where ph is not null;
+create index events_purchase_em_idx on tracking.events (company_id, (user_data ->> 'em'))
+where event_name = 'Purchase' and source in ('api', 'crm');
+create index events_purchase_ph_idx on tracking.events (company_id, (user_data ->> 'ph'))
+where event_name = 'Purchase' and source in ('api', 'crm');

@@ -17,6 +17,15 @@ declare
   event_ids bigint[] := array(select pg_catalog.substr(k, 7)::bigint from pg_catalog.unnest(keys) k
                               where k ~ '^event:[0-9]+$');
 begin
+  -- two transactions attributing the same purchase take turns (the second sees the first's rows and
+  -- replaces them); a rebuild, or a set too large to lock key by key, holds its company exclusively
+  if pg_catalog.cardinality(keys) > 1000 then
+    perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(company::text, 0));
+  else
+    perform pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtextextended(company::text, 0));
+    perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(company::text || x.k, 0))
+    from (select distinct k from pg_catalog.unnest(keys) k order by 1) x;
+  end if;
   delete from revenue.attributions a where a.company_id = company and a.purchase_key = any(keys);
   with p as (
     select x.purchase_key, x.purchased_at, x.lead_visitor_id, x.conversation_id

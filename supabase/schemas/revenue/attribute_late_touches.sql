@@ -13,7 +13,7 @@ begin
     from new_touchpoints t
     join revenue.attributions a on a.company_id = t.company_id and a.lead_visitor_id = t.visitor_id
       and a.purchased_at >= t.occurred_at
-    group by a.company_id
+    group by a.company_id order by a.company_id
   loop
     perform revenue.attribute(c.company_id, c.keys);
   end loop;

@@ -11,7 +11,7 @@ begin
     select e.company_id, pg_catalog.array_agg('event:' || e.id) as keys
     from new_events e
     where e.event_name = 'Purchase' and e.source in ('api', 'crm')
-    group by e.company_id
+    group by e.company_id order by e.company_id
   loop
     perform revenue.attribute(c.company_id, c.keys);
   end loop;

@@ -10,7 +10,9 @@ declare
   c record;
 begin
   if tg_op = 'INSERT' then
-    for c in select n.company_id, pg_catalog.array_agg('sale:' || n.id) as keys from new_sales n group by n.company_id
+    for c in
+      select n.company_id, pg_catalog.array_agg('sale:' || n.id) as keys
+      from new_sales n group by n.company_id order by n.company_id
     loop
       perform revenue.attribute(c.company_id, c.keys);
     end loop;
@@ -23,7 +25,7 @@ begin
     where (o.approved_at, o.first_seen_at, o.sale_effect, o.amount, o.visitor_id, o.em, o.ph, o.purchase_event_pk)
       is distinct from (n.approved_at, n.first_seen_at, n.sale_effect, n.amount, n.visitor_id, n.em, n.ph,
                         n.purchase_event_pk)
-    group by n.company_id
+    group by n.company_id order by n.company_id
   loop
     perform revenue.attribute(c.company_id, c.keys);
   end loop;

@@ -6,6 +6,7 @@ language plpgsql
 set search_path = ''
 as $$
 begin
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(company::text, 0));
   delete from revenue.attributions a where a.company_id = company;
   return revenue.attribute(company, array(select p.purchase_key from revenue.purchases p where p.company_id = company));
 end

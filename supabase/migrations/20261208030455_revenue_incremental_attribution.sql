@@ -385,6 +385,15 @@ declare
   event_ids bigint[] := array(select pg_catalog.substr(k, 7)::bigint from pg_catalog.unnest(keys) k
                               where k ~ '^event:[0-9]+$');
 begin
+  -- two transactions attributing the same purchase take turns (the second sees the first's rows and
+  -- replaces them); a rebuild, or a set too large to lock key by key, holds its company exclusively
+  if pg_catalog.cardinality(keys) > 1000 then
+    perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(company::text, 0));
+  else
+    perform pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtextextended(company::text, 0));
+    perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(company::text || x.k, 0))
+    from (select distinct k from pg_catalog.unnest(keys) k order by 1) x;
+  end if;
   delete from revenue.attributions a where a.company_id = company and a.purchase_key = any(keys);
   with p as (
     select x.purchase_key, x.purchased_at, x.lead_visitor_id, x.conversation_id
@@ -465,7 +474,7 @@ begin
     from new_touchpoints t
     join revenue.attributions a on a.company_id = t.company_id and a.lead_visitor_id = t.visitor_id
       and a.purchased_at >= t.occurred_at
-    group by a.company_id
+    group by a.company_id order by a.company_id
   loop
     perform revenue.attribute(c.company_id, c.keys);
   end loop;
@@ -503,7 +512,7 @@ begin
     select e.company_id, pg_catalog.array_agg('event:' || e.id) as keys
     from new_events e
     where e.event_name = 'Purchase' and e.source in ('api', 'crm')
-    group by e.company_id
+    group by e.company_id order by e.company_id
   loop
     perform revenue.attribute(c.company_id, c.keys);
   end loop;
@@ -525,7 +534,9 @@ declare
   c record;
 begin
   if tg_op = 'INSERT' then
-    for c in select n.company_id, pg_catalog.array_agg('sale:' || n.id) as keys from new_sales n group by n.company_id
+    for c in
+      select n.company_id, pg_catalog.array_agg('sale:' || n.id) as keys
+      from new_sales n group by n.company_id order by n.company_id
     loop
       perform revenue.attribute(c.company_id, c.keys);
     end loop;
@@ -538,7 +549,7 @@ begin
     where (o.approved_at, o.first_seen_at, o.sale_effect, o.amount, o.visitor_id, o.em, o.ph, o.purchase_event_pk)
       is distinct from (n.approved_at, n.first_seen_at, n.sale_effect, n.amount, n.visitor_id, n.em, n.ph,
                         n.purchase_event_pk)
-    group by n.company_id
+    group by n.company_id order by n.company_id
   loop
     perform revenue.attribute(c.company_id, c.keys);
   end loop;
@@ -549,15 +560,25 @@ revoke all on function revenue.attribute_sales() from public, anon, authenticate
 
 -- ---- schemas/revenue/attribute_visitor_leads.sql ----
 -- After a visitor gets a hashed e-mail or phone (row trigger on tracking.visitors, only when one
--- changes): the purchases with that e-mail or phone may now have this visitor as their lead.
+-- changes): the purchases with that e-mail or phone may now have this visitor as their lead (a sale's
+-- own em / ph, a direct API or CRM Purchase's user_data; indexed, see migration 20261208030000).
 create or replace function revenue.attribute_visitor_leads() returns trigger
 language plpgsql
 set search_path = ''
 as $$
 declare
   keys text[] := array(
-    select p.purchase_key from revenue.purchases p
-    where p.company_id = new.company_id and (p.em = new.em or p.ph = new.ph));
+    select 'sale:' || s.id from tracking.sales s where s.company_id = new.company_id and s.em = new.em
+    union
+    select 'sale:' || s.id from tracking.sales s where s.company_id = new.company_id and s.ph = new.ph
+    union
+    select 'event:' || e.id from tracking.events e
+    where e.company_id = new.company_id and e.event_name = 'Purchase' and e.source in ('api', 'crm')
+      and e.user_data ->> 'em' = new.em
+    union
+    select 'event:' || e.id from tracking.events e
+    where e.company_id = new.company_id and e.event_name = 'Purchase' and e.source in ('api', 'crm')
+      and e.user_data ->> 'ph' = new.ph);
 begin
   if pg_catalog.cardinality(keys) > 0 then
     perform revenue.attribute(new.company_id, keys);
@@ -697,6 +718,7 @@ language plpgsql
 set search_path = ''
 as $$
 begin
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(company::text, 0));
   delete from revenue.attributions a where a.company_id = company;
   return revenue.attribute(company, array(select p.purchase_key from revenue.purchases p where p.company_id = company));
 end
