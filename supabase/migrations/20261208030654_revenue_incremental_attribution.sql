@@ -315,13 +315,20 @@ sold as (
 
 refunded as (
     select
-        p.company_id,
-        case when p.refunds_in = 'refund_month' then coalesce(p.refund_month, p.month) else p.month end as month,
-        p.currency,
-        sum(p.refunded_amount) as refunds
-    from chosen as p
-    where p.refunded_amount > 0
-    group by 1, 2, 3
+        r.company_id,
+        r.month,
+        r.currency,
+        sum(r.refunded_amount) as refunds
+    from (
+        select
+            p.company_id,
+            p.currency,
+            p.refunded_amount,
+            case when p.refunds_in = 'refund_month' then coalesce(p.refund_month, p.month) else p.month end as month
+        from chosen as p
+        where p.refunded_amount > 0
+    ) as r
+    group by r.company_id, r.month, r.currency
 ),
 
 spent as (
