@@ -6,17 +6,14 @@ language plpgsql
 set search_path = ''
 as $$
 declare
-  c record;
+  companies uuid[];
+  keys text[];
 begin
-  for c in
-    select a.company_id, pg_catalog.array_agg(distinct a.purchase_key) as keys
-    from new_touchpoints t
-    join revenue.attributions a on a.company_id = t.company_id and a.lead_visitor_id = t.visitor_id
-      and a.purchased_at >= t.occurred_at
-    group by a.company_id order by a.company_id
-  loop
-    perform revenue.attribute(c.company_id, c.keys);
-  end loop;
+  select pg_catalog.array_agg(a.company_id), pg_catalog.array_agg(a.purchase_key) into companies, keys
+  from new_touchpoints t
+  join revenue.attributions a on a.company_id = t.company_id and a.lead_visitor_id = t.visitor_id
+    and a.purchased_at >= t.occurred_at;
+  perform revenue.attribute_by_company(companies, keys);
   return null;
 end
 $$;

@@ -5,16 +5,13 @@ language plpgsql
 set search_path = ''
 as $$
 declare
-  c record;
+  companies uuid[];
+  keys text[];
 begin
-  for c in
-    select e.company_id, pg_catalog.array_agg('event:' || e.id) as keys
-    from new_events e
-    where e.event_name = 'Purchase' and e.source in ('api', 'crm')
-    group by e.company_id order by e.company_id
-  loop
-    perform revenue.attribute(c.company_id, c.keys);
-  end loop;
+  select pg_catalog.array_agg(e.company_id), pg_catalog.array_agg('event:' || e.id) into companies, keys
+  from new_events e
+  where e.event_name = 'Purchase' and e.source in ('api', 'crm');
+  perform revenue.attribute_by_company(companies, keys);
   return null;
 end
 $$;

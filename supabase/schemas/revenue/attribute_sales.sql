@@ -7,28 +7,21 @@ language plpgsql
 set search_path = ''
 as $$
 declare
-  c record;
+  companies uuid[];
+  keys text[];
 begin
   if tg_op = 'INSERT' then
-    for c in
-      select n.company_id, pg_catalog.array_agg('sale:' || n.id) as keys
-      from new_sales n group by n.company_id order by n.company_id
-    loop
-      perform revenue.attribute(c.company_id, c.keys);
-    end loop;
-    return null;
-  end if;
-  for c in
-    select n.company_id, pg_catalog.array_agg('sale:' || n.id) as keys
+    select pg_catalog.array_agg(n.company_id), pg_catalog.array_agg('sale:' || n.id) into companies, keys
+    from new_sales n;
+  else
+    select pg_catalog.array_agg(n.company_id), pg_catalog.array_agg('sale:' || n.id) into companies, keys
     from new_sales n
     join old_sales o on o.id = n.id
     where (o.approved_at, o.first_seen_at, o.sale_effect, o.amount, o.visitor_id, o.em, o.ph, o.purchase_event_pk)
       is distinct from (n.approved_at, n.first_seen_at, n.sale_effect, n.amount, n.visitor_id, n.em, n.ph,
-                        n.purchase_event_pk)
-    group by n.company_id order by n.company_id
-  loop
-    perform revenue.attribute(c.company_id, c.keys);
-  end loop;
+                        n.purchase_event_pk);
+  end if;
+  perform revenue.attribute_by_company(companies, keys);
   return null;
 end
 $$;

@@ -465,6 +465,29 @@ $$;
 revoke all on function revenue.attribute(uuid,text[]) from public, anon, authenticated, service_role, looker_reader;
 grant execute on function revenue.attribute(uuid,text[]) to service_role;
 
+-- ---- schemas/revenue/attribute_by_company.sql ----
+-- revenue.attribute for pairs (company_ids[i], keys[i]), one call per company in company order (so two
+-- transactions lock in the same order): what the triggers on tracking tables pass.
+create or replace function revenue.attribute_by_company(company_ids uuid[], keys text[]) returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  c record;
+begin
+  for c in
+    select x.company_id, pg_catalog.array_agg(distinct x.k) as keys
+    from rows from (pg_catalog.unnest(company_ids), pg_catalog.unnest(keys)) as x (company_id, k)
+    where x.company_id is not null
+    group by x.company_id
+    order by x.company_id
+  loop
+    perform revenue.attribute(c.company_id, c.keys);
+  end loop;
+end
+$$;
+revoke all on function revenue.attribute_by_company(uuid[],text[]) from public, anon, authenticated, service_role, looker_reader;
+
 -- ---- schemas/revenue/attribute_late_touches.sql ----
 -- After touchpoints are recorded (statement trigger on tracking.touchpoints): a touch that arrives after
 -- a purchase of its visitor it precedes (a late or replayed browser event) re-attributes that purchase.
@@ -474,17 +497,14 @@ language plpgsql
 set search_path = ''
 as $$
 declare
-  c record;
+  companies uuid[];
+  keys text[];
 begin
-  for c in
-    select a.company_id, pg_catalog.array_agg(distinct a.purchase_key) as keys
-    from new_touchpoints t
-    join revenue.attributions a on a.company_id = t.company_id and a.lead_visitor_id = t.visitor_id
-      and a.purchased_at >= t.occurred_at
-    group by a.company_id order by a.company_id
-  loop
-    perform revenue.attribute(c.company_id, c.keys);
-  end loop;
+  select pg_catalog.array_agg(a.company_id), pg_catalog.array_agg(a.purchase_key) into companies, keys
+  from new_touchpoints t
+  join revenue.attributions a on a.company_id = t.company_id and a.lead_visitor_id = t.visitor_id
+    and a.purchased_at >= t.occurred_at;
+  perform revenue.attribute_by_company(companies, keys);
   return null;
 end
 $$;
@@ -513,16 +533,13 @@ language plpgsql
 set search_path = ''
 as $$
 declare
-  c record;
+  companies uuid[];
+  keys text[];
 begin
-  for c in
-    select e.company_id, pg_catalog.array_agg('event:' || e.id) as keys
-    from new_events e
-    where e.event_name = 'Purchase' and e.source in ('api', 'crm')
-    group by e.company_id order by e.company_id
-  loop
-    perform revenue.attribute(c.company_id, c.keys);
-  end loop;
+  select pg_catalog.array_agg(e.company_id), pg_catalog.array_agg('event:' || e.id) into companies, keys
+  from new_events e
+  where e.event_name = 'Purchase' and e.source in ('api', 'crm');
+  perform revenue.attribute_by_company(companies, keys);
   return null;
 end
 $$;
@@ -538,28 +555,21 @@ language plpgsql
 set search_path = ''
 as $$
 declare
-  c record;
+  companies uuid[];
+  keys text[];
 begin
   if tg_op = 'INSERT' then
-    for c in
-      select n.company_id, pg_catalog.array_agg('sale:' || n.id) as keys
-      from new_sales n group by n.company_id order by n.company_id
-    loop
-      perform revenue.attribute(c.company_id, c.keys);
-    end loop;
-    return null;
-  end if;
-  for c in
-    select n.company_id, pg_catalog.array_agg('sale:' || n.id) as keys
+    select pg_catalog.array_agg(n.company_id), pg_catalog.array_agg('sale:' || n.id) into companies, keys
+    from new_sales n;
+  else
+    select pg_catalog.array_agg(n.company_id), pg_catalog.array_agg('sale:' || n.id) into companies, keys
     from new_sales n
     join old_sales o on o.id = n.id
     where (o.approved_at, o.first_seen_at, o.sale_effect, o.amount, o.visitor_id, o.em, o.ph, o.purchase_event_pk)
       is distinct from (n.approved_at, n.first_seen_at, n.sale_effect, n.amount, n.visitor_id, n.em, n.ph,
-                        n.purchase_event_pk)
-    group by n.company_id order by n.company_id
-  loop
-    perform revenue.attribute(c.company_id, c.keys);
-  end loop;
+                        n.purchase_event_pk);
+  end if;
+  perform revenue.attribute_by_company(companies, keys);
   return null;
 end
 $$;
