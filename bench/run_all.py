@@ -28,6 +28,7 @@ BENCHES = [
                                             "--seconds", "3"]),
     ("whatsapp", ["-m", "bench.whatsapp"], ["--runs", "1", "--duration", "3"]),
     ("monitoring_views", ["-m", "bench.monitoring_views"], ["--events", "20000"]),
+    ("attribution", ["-m", "bench.attribution"], ["--purchases", "20000", "--companies", "20", "--samples", "5"]),
     ("latency", ["-m", "bench.latency"], ["--short"]),
     ("soak", ["-m", "bench.soak"], ["--duration", "30", "--warmup", "10", "--every", "1"]),
 ]

@@ -15,8 +15,9 @@ from tests.monitoringutil import add_attempts, add_sales, base_time, freeze, new
 VIEWS = ["monitoring.all_counts", "monitoring.companies", "monitoring.events_daily", "monitoring.duplicate_rate",
          "monitoring.error_rate", "monitoring.meta_latency", "monitoring.match_quality",
          "monitoring.dead_letters", "monitoring.breaker_states", "monitoring.accuracy",
-         "monitoring.revenue_campaign_daily", "monitoring.revenue_monthly", "monitoring.revenue_cohorts",
-         "monitoring.revenue_payback", "revenue.purchases", "revenue.customer_purchases"]
+         "monitoring.revenue_attribution_daily", "monitoring.revenue_campaign_daily", "monitoring.revenue_monthly",
+         "monitoring.revenue_cohorts", "monitoring.revenue_payback", "monitoring.campaign_names", "revenue.purchases",
+         "revenue.customer_purchases"]
 
 
 def activity(conn: psycopg.Connection, company: str, destination: int) -> None:
@@ -31,7 +32,7 @@ def activity(conn: psycopg.Connection, company: str, destination: int) -> None:
                  " on conflict do nothing", (company, destination))
     day = conn.execute("select (app.now() at time zone 'America/Sao_Paulo')::date::text").fetchone()[0]
     conn.execute("select revenue.record_spend(%s, 'csv', %s)",
-                 (company, Jsonb([{"day": day, "campaign_id": "c1", "spend": "50.00"}])))
+                 (company, Jsonb([{"day": day, "campaign_id": "c1", "campaign_name": "Campaign 1", "spend": "50.00"}])))
     conn.execute("select revenue.refresh_attribution(%s)", (company,))
 
 

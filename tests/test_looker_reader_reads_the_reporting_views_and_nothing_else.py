@@ -14,7 +14,8 @@ from tests.monitoringutil import base_time, freeze, record_events, tenant
 
 VIEWS = ["companies", "events_daily", "duplicate_rate", "error_rate", "meta_latency", "fbtrace_events",
          "match_quality", "queue_depth", "dead_letters", "breaker_states", "setup_funnel", "accuracy",
-         "revenue_campaign_daily", "revenue_monthly", "revenue_cohorts", "revenue_payback"]
+         "campaign_names", "revenue_attribution_daily", "revenue_campaign_daily", "revenue_monthly", "revenue_cohorts",
+         "revenue_payback"]
 
 
 def as_role(dsn: str, role: str) -> psycopg.Connection:

@@ -43,14 +43,16 @@ def test_upload_and_refusals(conn, dsn):
         assert stored()[0][3] == Decimal("160.00")
 
         cases = [
-            ("date,campaign_id,spend\n2026-11-12,120001,12\n2026-13-40,120001,5\n", 422, "line 3: day 2026-13-40"),
-            ("date,campaign_id,spend\n2026-11-12,120001,-5\n", 422, "line 2: spend must be"),
-            ("date,campaign_id,spend\n2026-11-12,,5\n", 422, "line 2: campaign_id is required"),
+            ("date,campaign_id,spend\n2026-11-12,120001,12\n2026-13-40,120001,5\n", 422,
+             "line 3, column 'date': '2026-13-40' is not a date such as 2026-11-30 or 30/11/2026"),
+            ("date,campaign_id,spend\n2026-11-12,120001,-5\n", 422,
+             "line 2, column 'spend': '-5' is not an amount such as 1.234,56 or 1234.56"),
+            ("date,campaign_id,spend\n2026-11-12,,5\n", 422, "line 2, column 'campaign_id': '' is not a campaign id"),
             ("date,campaign_id,spend\n2026-11-12,120001,5,extra\n", 422, "line 2 has more cells"),
             ("date,spend\n2026-11-12,5\n", 422, "missing column(s): campaign_id"),
             ("date,campaign_id,spend\n", 422, "header but no rows"),
             ("", 400, "the file is empty"),
-            (b"date,campaign_id,spend\n2026-11-12,\xff,5\n", 400, "not UTF-8"),
+            (b"date,campaign_id,spend\n2026-11-12,\x81,5\n", 400, "neither UTF-8 nor Windows-1252"),
         ]
         for body, status, message in cases:
             r = post(client, body, admin)

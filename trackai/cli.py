@@ -10,7 +10,7 @@ import typer
 
 from core import migrate
 from core.settings import LOCAL_PORT, load
-from trackai import contracts, dlq, localdb, secret_rotation
+from trackai import contracts, dlq, localdb, revenue, secret_rotation
 from trackai import db as dbops
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Track AI backend.")
@@ -19,6 +19,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(dlq.cli, name="dlq")
 app.add_typer(secret_rotation.cli, name="secrets")
 app.add_typer(contracts.cli, name="gen")
+app.add_typer(revenue.cli, name="revenue")
 
 
 def _fail(message: str) -> None:

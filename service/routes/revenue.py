@@ -7,11 +7,9 @@ day. Both run as the user (role authenticated with their claims): SQL decides wh
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 import psycopg
@@ -19,15 +17,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from service import spend_csv
 from service.auth import require_user
 from service.body import MAX_BODY_BYTES, declared_length, read_json_body
 from service.errors import ApiError, documented
 from service.schemas import body_doc
 
 router = APIRouter(tags=["revenue"])
-
-CSV_REQUIRED = ("date", "campaign_id", "spend")
-CSV_OPTIONAL = ("campaign_name", "adset_id", "ad_id", "currency")
 
 
 class LeadsWithoutPurchase(BaseModel):
@@ -100,15 +96,17 @@ async def create_remarketing_job(request: Request,
 
 
 @router.post("/api/v1/spend/csv", response_model=SpendUploaded, responses={
-    **ANSWERS, **documented({400: {"description": "Not UTF-8 CSV, or no header"}, 413: {"description": "Over 1 MB"},
-                             415: {"description": "Not text/csv"}})},
+    **ANSWERS, **documented({400: {"description": "Neither UTF-8 nor Windows-1252 text, or no header"},
+                             413: {"description": "Over 1 MB"}, 415: {"description": "Not text/csv"}})},
     openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}},
     summary="Upload ad spend per campaign and day as CSV (admins)")
 async def upload_spend(request: Request, claims: Annotated[dict, Depends(require_user)],
                        company_id: Annotated[UUID | None, Query()] = None) -> SpendUploaded:
-    """Columns: date (YYYY-MM-DD), campaign_id, spend (e.g. 123.45); optional campaign_name, adset_id,
-    ad_id, currency (BRL by default). A row with the same date and ids replaces the stored one."""
-    rows = parse_spend_csv(await _read_csv(request))
+    """Columns: date (2026-11-30 or 30/11/2026), campaign_id, spend (1.234,56 or 1234.56); optional
+    campaign_name, adset_id, ad_id, currency (BRL by default) - or Meta Ads Manager's export of a campaign
+    report broken down by day. Cells separated by `,` or `;`; UTF-8 or Windows-1252. A row with the same
+    date and ids replaces the stored one."""
+    rows = spend_csv.parse(await _read_csv(request))
     try:
         row = await _as_user(request, claims, "select company_id, written from revenue.upload_spend(%s, %s::jsonb)",
                              (company_id, json.dumps(rows)))
@@ -131,40 +129,4 @@ async def _read_csv(request: Request) -> str:
         if size > MAX_BODY_BYTES:
             raise ApiError(413, "body_too_large", "the file is over 1 MB: split it by month")
         chunks.append(chunk)
-    try:
-        text = b"".join(chunks).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ApiError(400, "invalid_csv", "the file is not UTF-8 text") from None
-    if "\x00" in text:
-        raise ApiError(400, "invalid_csv", "the file contains a NUL character")
-    return text
-
-
-def parse_spend_csv(text: str) -> list[dict[str, Any]]:
-    """CSV -> rows for revenue.record_spend; values are checked there (errors name the CSV line)."""
-    try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    except csv.Error as exc:
-        raise ApiError(400, "invalid_csv", f"the file is not valid CSV: {exc}") from None
-    if not header:
-        raise ApiError(400, "invalid_csv", "the file is empty: the first line must name the columns")
-    missing = [c for c in CSV_REQUIRED if c not in header]
-    if missing:
-        raise ApiError(422, "invalid_csv", f"missing column(s): {', '.join(missing)} (the first line names the"
-                       f" columns: {', '.join(CSV_REQUIRED + CSV_OPTIONAL)})")
-    reader.fieldnames = header
-    rows = []
-    try:
-        for line in reader:
-            if None in line:
-                raise ApiError(422, "invalid_csv", f"line {reader.line_num} has more cells than the header")
-            cells = {k: (v.strip() if isinstance(v, str) else v) for k, v in line.items() if k in header}
-            rows.append({"day": cells.get("date"), "campaign_id": cells.get("campaign_id"),
-                         "spend": (cells.get("spend") or "").replace(",", "."),
-                         **{k: cells[k] for k in CSV_OPTIONAL if cells.get(k)}})
-    except csv.Error as exc:
-        raise ApiError(400, "invalid_csv", f"line {reader.line_num} is not valid CSV: {exc}") from None
-    if not rows:
-        raise ApiError(422, "invalid_csv", "the file has a header but no rows")
-    return rows
+    return spend_csv.decode(b"".join(chunks))

@@ -1513,6 +1513,29 @@ export type Database = {
           },
         ]
       }
+      campaign_names: {
+        Row: {
+          campaign_id: string | null
+          campaign_name: string | null
+          company_id: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "spend_company_id_fkey"
+            columns: ["company_id"]
+            isOneToOne: false
+            referencedRelation: "companies"
+            referencedColumns: ["company_id"]
+          },
+          {
+            foreignKeyName: "spend_company_id_fkey"
+            columns: ["company_id"]
+            isOneToOne: false
+            referencedRelation: "setup_funnel"
+            referencedColumns: ["company_id"]
+          },
+        ]
+      }
       companies: {
         Row: {
           company_id: string | null
@@ -1665,6 +1688,21 @@ export type Database = {
           queue_name: string | null
           scrape_time: string | null
           total_messages: number | null
+        }
+        Relationships: []
+      }
+      revenue_attribution_daily: {
+        Row: {
+          campaign: string | null
+          campaign_name: string | null
+          company_id: string | null
+          currency: string | null
+          day: string | null
+          model: string | null
+          purchases: number | null
+          revenue: number | null
+          roas: number | null
+          spend: number | null
         }
         Relationships: []
       }
@@ -1854,6 +1892,27 @@ export type Database = {
   }
   revenue: {
     Tables: {
+      attribution_models: {
+        Row: {
+          description: string
+          first_share: number | null
+          last_share: number | null
+          model: string
+        }
+        Insert: {
+          description: string
+          first_share?: number | null
+          last_share?: number | null
+          model: string
+        }
+        Update: {
+          description?: string
+          first_share?: number | null
+          last_share?: number | null
+          model?: string
+        }
+        Relationships: []
+      }
       attributions: {
         Row: {
           ad: string | null
@@ -1862,11 +1921,14 @@ export type Database = {
           company_id: string
           computed_at: string
           id: number
+          lead_visitor_id: string | null
           model: string
           purchase_key: string
+          purchased_at: string | null
           touch_id: number | null
           touch_kind: string | null
           touched_at: string | null
+          utm_campaign: string | null
           weight: number
         }
         Insert: {
@@ -1876,11 +1938,14 @@ export type Database = {
           company_id: string
           computed_at?: string
           id?: never
+          lead_visitor_id?: string | null
           model: string
           purchase_key: string
+          purchased_at?: string | null
           touch_id?: number | null
           touch_kind?: string | null
           touched_at?: string | null
+          utm_campaign?: string | null
           weight: number
         }
         Update: {
@@ -1890,14 +1955,25 @@ export type Database = {
           company_id?: string
           computed_at?: string
           id?: never
+          lead_visitor_id?: string | null
           model?: string
           purchase_key?: string
+          purchased_at?: string | null
           touch_id?: number | null
           touch_kind?: string | null
           touched_at?: string | null
+          utm_campaign?: string | null
           weight?: number
         }
-        Relationships: []
+        Relationships: [
+          {
+            foreignKeyName: "attributions_model_fkey"
+            columns: ["model"]
+            isOneToOne: false
+            referencedRelation: "attribution_models"
+            referencedColumns: ["model"]
+          },
+        ]
       }
       audience_batches: {
         Row: {
@@ -2130,25 +2206,31 @@ export type Database = {
       settings: {
         Row: {
           ad_account_id: string | null
+          cac_customers: string
           company_id: string
           insights_days: number
           lookback_days: number
+          refunds_in: string
           time_zone: string
           updated_at: string
         }
         Insert: {
           ad_account_id?: string | null
+          cac_customers?: string
           company_id: string
           insights_days?: number
           lookback_days?: number
+          refunds_in?: string
           time_zone?: string
           updated_at?: string
         }
         Update: {
           ad_account_id?: string | null
+          cac_customers?: string
           company_id?: string
           insights_days?: number
           lookback_days?: number
+          refunds_in?: string
           time_zone?: string
           updated_at?: string
         }
@@ -2215,7 +2297,10 @@ export type Database = {
           provider_ref: string | null
           purchase_key: string | null
           purchased_at: string | null
+          refund_month: string | null
           refunded_amount: number | null
+          refunded_at: string | null
+          sale_id: number | null
           source: string | null
         }
         Relationships: []
@@ -2237,7 +2322,23 @@ export type Database = {
           purchase_key: string | null
           purchased_at: string | null
           refunded_amount: number | null
+          refunded_at: string | null
+          sale_id: number | null
           source: string | null
+        }
+        Relationships: []
+      }
+      touches: {
+        Row: {
+          ad: string | null
+          adset: string | null
+          campaign: string | null
+          company_id: string | null
+          touch_id: number | null
+          touched_at: string | null
+          utm_campaign: string | null
+          visit: number | null
+          visitor_id: string | null
         }
         Relationships: []
       }
@@ -2246,6 +2347,11 @@ export type Database = {
       admin_company: {
         Args: { action: string; company: string }
         Returns: string
+      }
+      attribute: { Args: { company: string; keys: string[] }; Returns: number }
+      attribute_by_company: {
+        Args: { company_ids: string[]; keys: string[] }
+        Returns: undefined
       }
       audience_batch_rows: {
         Args: { batch_seq: number; job: number }
@@ -2271,6 +2377,15 @@ export type Database = {
           key_id: string
         }[]
       }
+      position_weight: {
+        Args: {
+          first_share: number
+          last_share: number
+          n: number
+          pos: number
+        }
+        Returns: number
+      }
       queue_insights: { Args: Record<PropertyKey, never>; Returns: number }
       record_audience_batch: {
         Args: {
@@ -2292,10 +2407,6 @@ export type Database = {
       }
       record_spend: {
         Args: { company: string; spend_rows: Json; spend_source: string }
-        Returns: number
-      }
-      refresh_all_attribution: {
-        Args: Record<PropertyKey, never>
         Returns: number
       }
       refresh_attribution: { Args: { company: string }; Returns: number }

@@ -1,16 +1,35 @@
 -- Each purchase with its customer (lead visitor, else hashed e-mail, else phone), its day and month in
--- the company's time zone, and the customer's cohort (month of the first purchase); it shows the rows
--- revenue.purchases shows (security_invoker, like it). The monitoring.revenue_* views (what Looker Studio
--- reads through reporting.*) build on it.
+-- the company's time zone, the customer's cohort (month of the first purchase), and the local month of
+-- its refund or chargeback; it shows the rows revenue.purchases shows (security_invoker, like it). The
+-- monitoring.revenue_* views (what Looker Studio reads through reporting.*) build on it.
 create or replace view revenue.customer_purchases with (security_barrier = true, security_invoker = true) as
 select
-    p.*,
+    p.company_id,
+    p.purchase_key,
+    p.source,
+    p.provider_ref,
+    p.amount,
+    p.currency,
+    p.refunded_amount,
+    p.net_amount,
+    p.purchased_at,
+    p.product_ref,
+    p.product_name,
+    p.em,
+    p.ph,
+    p.event_pk,
+    p.conversation_id,
+    p.lead_visitor_id,
     k.customer_key,
     (p.purchased_at at time zone coalesce(st.time_zone, 'America/Sao_Paulo'))::date as day,
     date_trunc('month', p.purchased_at at time zone coalesce(st.time_zone, 'America/Sao_Paulo'))::date as month,
     min(date_trunc('month', p.purchased_at at time zone coalesce(st.time_zone, 'America/Sao_Paulo'))::date)
         over (partition by p.company_id, k.customer_key)
-    as cohort_month
+    as cohort_month,
+    p.sale_id,
+    p.refunded_at,
+    date_trunc('month', p.refunded_at at time zone coalesce(st.time_zone, 'America/Sao_Paulo'))::date
+    as refund_month
 from revenue.purchases as p
 left join revenue.settings as st on p.company_id = st.company_id
 cross join lateral (

@@ -3,6 +3,10 @@
 revoke all on schema revenue from public, anon, authenticated, service_role, looker_reader;
 grant usage on schema revenue to authenticated, service_role;
 
+revoke all on table revenue.attribution_models from public, anon, authenticated, service_role, looker_reader;
+grant all on table revenue.attribution_models to service_role;
+grant select on table revenue.attribution_models to authenticated;
+
 revoke all on table revenue.attributions from public, anon, authenticated, service_role, looker_reader;
 grant all on table revenue.attributions to service_role;
 grant select on table revenue.attributions to authenticated;
@@ -32,7 +36,7 @@ grant select on table revenue.conversions to authenticated;
 revoke all on table revenue.settings from public, anon, authenticated, service_role, looker_reader;
 grant all on table revenue.settings to service_role;
 grant select on table revenue.settings to authenticated;
-grant update (lookback_days, time_zone, ad_account_id, insights_days) on table revenue.settings to authenticated;
+grant update (lookback_days, time_zone, ad_account_id, insights_days, refunds_in, cac_customers) on table revenue.settings to authenticated;
 
 revoke all on table revenue.spend from public, anon, authenticated, service_role, looker_reader;
 grant all on table revenue.spend to service_role;

@@ -3,7 +3,8 @@
 -- takes the whole amount back). The lead is the visitor: the sale's own, its event's, else the latest
 -- visitor with the same hashed e-mail, else phone. security_invoker: a member reads it through the base
 -- tables' RLS (the filter below keeps the same companies); Looker logins read the monitoring.revenue_*
--- views built on it through reporting.* (docs/dashboard.md).
+-- views built on it through reporting.* (docs/dashboard.md). refunded_at: when the refund or chargeback
+-- came (null: none).
 create or replace view revenue.purchases with (security_barrier = true, security_invoker = true) as
 select
     p.company_id,
@@ -21,7 +22,9 @@ select
     p.ph,
     p.event_pk,
     p.conversation_id,
-    coalesce(v.visitor_id, ve.visitor_id, vp.visitor_id) as lead_visitor_id
+    coalesce(v.visitor_id, ve.visitor_id, vp.visitor_id) as lead_visitor_id,
+    p.sale_id,
+    p.refunded_at
 from (
     select
         s.company_id,
@@ -39,7 +42,9 @@ from (
         s.purchase_event_pk as event_pk,
         case when s.gateway = 'whatsapp' then pg_catalog.split_part(s.provider_ref, ':', 1)::bigint end
         as conversation_id,
-        coalesce(s.visitor_id, e.visitor_id) as visitor_id
+        coalesce(s.visitor_id, e.visitor_id) as visitor_id,
+        s.id as sale_id,
+        coalesce(s.charged_back_at, s.refunded_at) as refunded_at
     from tracking.sales as s
     left join tracking.events as e on s.purchase_event_pk = e.id
     where s.amount is not null and (s.approved_at is not null or s.sale_effect in ('sale', 'refund', 'chargeback'))
@@ -59,7 +64,9 @@ from (
         e.user_data ->> 'ph' as ph,
         e.id as event_pk,
         null as conversation_id,
-        e.visitor_id
+        e.visitor_id,
+        null as sale_id,
+        null as refunded_at
     from tracking.events as e
     where
         e.event_name = 'Purchase' and e.source in ('api', 'crm')

@@ -1,6 +1,7 @@
 -- The one writer of spend (Insights worker and CSV upload). rows: [{day, campaign_id, campaign_name,
 -- adset_id, ad_id, spend, currency}], upserted; a bad row raises 22023 naming it (row numbers from 1),
--- and nothing is stored. Returns how many rows were written.
+-- and nothing is stored. Re-attributes only the purchases whose touches these rows resolve. Returns how
+-- many rows were written.
 create or replace function revenue.record_spend(company uuid, spend_source text, spend_rows jsonb) returns int
 language plpgsql
 set search_path = ''
@@ -42,7 +43,13 @@ begin
       spend = excluded.spend, currency = excluded.currency, source = excluded.source,
       campaign_name = coalesce(excluded.campaign_name, s.campaign_name), updated_at = app.now();
   end loop;
-  perform revenue.refresh_attribution(company);
+  -- touches that named one of these campaigns, or showed one of these ads, now resolve to its id
+  perform revenue.attribute(company, array(
+    select distinct a.purchase_key from revenue.attributions a
+    where a.company_id = company and exists (
+      select 1 from pg_catalog.jsonb_array_elements(spend_rows) x
+      where (a.campaign = btrim(x ->> 'campaign_name') and a.campaign <> btrim(x ->> 'campaign_id'))
+         or (a.ad = btrim(x ->> 'ad_id') and a.campaign is distinct from btrim(x ->> 'campaign_id')))));
   return i;
 end
 $$;

@@ -11,6 +11,10 @@ create or replace trigger count_new_events after insert on tracking.events
 referencing new table as new_events
 for each statement execute function monitoring.count_new_events();
 
+create or replace trigger attribute_purchase_events after insert on tracking.events
+referencing new table as new_events
+for each statement execute function revenue.attribute_purchase_events();
+
 create or replace trigger evaluate_conversions after insert on tracking.events
 referencing new table as new_events
 for each statement execute function revenue.evaluate_conversions();
