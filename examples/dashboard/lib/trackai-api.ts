@@ -356,8 +356,10 @@ export interface paths {
         put?: never;
         /**
          * Upload ad spend per campaign and day as CSV (admins)
-         * @description Columns: date (YYYY-MM-DD), campaign_id, spend (e.g. 123.45); optional campaign_name, adset_id,
-         *     ad_id, currency (BRL by default). A row with the same date and ids replaces the stored one.
+         * @description Columns: date (2026-11-30 or 30/11/2026), campaign_id, spend (1.234,56 or 1234.56); optional
+         *     campaign_name, adset_id, ad_id, currency (BRL by default) - or Meta Ads Manager's export of a campaign
+         *     report broken down by day. Cells separated by `,` or `;`; UTF-8 or Windows-1252. A row with the same
+         *     date and ids replaces the stored one.
          */
         post: operations["upload_spend_api_v1_spend_csv_post"];
         delete?: never;
@@ -2621,7 +2623,7 @@ export interface operations {
                     "application/json": components["schemas"]["SpendUploaded"];
                 };
             };
-            /** @description Not UTF-8 CSV, or no header */
+            /** @description Neither UTF-8 nor Windows-1252 text, or no header */
             400: {
                 headers: {
                     [name: string]: unknown;
