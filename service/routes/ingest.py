@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Awaitable
 
 from fastapi import APIRouter, Header, Request, Response
@@ -34,6 +35,7 @@ from service.schemas import (
 from service.signatures import verify_hmac_hex, verify_mercadopago
 
 router = APIRouter(tags=["ingestion"])
+log = logging.getLogger("trackai.api")
 
 # Success bodies are declared as response_model for the documentation only: each route returns the Response
 # its SQL function's answer became, which FastAPI passes through unvalidated (and the webhook route is served
@@ -139,11 +141,7 @@ async def _verify_signature(config: gateways.Gateway, endpoint_key: str, request
     if ciphertext is None:
         raise ApiError(409, "webhook_secret_missing", f"this company has no {config.label} "
                        f"{config.credential_label} saved; add it in the setup")
-    try:
-        secret = Keyring.parse(request.app.state.settings.secret_key).decrypt(
-            key_id, ciphertext, company_id, config.secret_kind)
-    except SecretError as exc:
-        raise ApiError(503, "secret_unavailable", str(exc)) from None
+    secret = _decrypt(request, key_id, ciphertext, company_id, config.secret_kind)
     algorithm = config.auth.removeprefix("hmac_").removesuffix("_hex")
     if not verify_hmac_hex(algorithm, raw, signature, secret):
         exc = ApiError(401, "bad_signature", f"{config.names_where()} is not the {algorithm.upper()} HMAC of the "
@@ -151,6 +149,18 @@ async def _verify_signature(config: gateways.Gateway, endpoint_key: str, request
                        if signature else f"no signature: {config.label} sends it in {config.names_where()}")
         await _log_rejection(request, config.gateway, exc, company_id)
         raise exc
+
+
+def _decrypt(request: Request, key_id: str, ciphertext: bytes, company_id: str, kind: str) -> str:
+    """The company's webhook secret. When this server cannot decrypt it, the caller (unauthenticated) learns
+    only that; which company and key is logged for the operator (SecretError names them, never the secret)."""
+    try:
+        return Keyring.parse(request.app.state.settings.secret_key).decrypt(key_id, ciphertext, company_id, kind)
+    except SecretError as exc:
+        log.error("webhook secret unavailable", extra={"company_id": company_id, "secret_kind": kind,
+                                                       "key_id": key_id, "error": str(exc)})
+        raise ApiError(503, "secret_unavailable", "this server cannot read the webhook secret saved for this "
+                       "endpoint; nothing was stored, and the operator has been told") from None
 
 
 # webhook traffic: served by service.hot_routes, past FastAPI's routing
@@ -192,11 +202,7 @@ async def _mercadopago(endpoint_key: str, request: Request) -> Response:
     if ciphertext is None:
         raise ApiError(409, "webhook_secret_missing",
                        "this company has no Mercado Pago webhook secret saved; add it in the setup")
-    try:
-        secret = Keyring.parse(request.app.state.settings.secret_key).decrypt(
-            key_id, ciphertext, company_id, "mercadopago_webhook_secret")
-    except SecretError as exc:
-        raise ApiError(503, "secret_unavailable", str(exc)) from None
+    secret = _decrypt(request, key_id, ciphertext, company_id, "mercadopago_webhook_secret")
     data = json.loads(body).get("data")  # any JSON: a string or list here is not a dict to .get from
     data_id = request.query_params.get("data.id") or (data.get("id") if isinstance(data, dict) else None)
     if isinstance(data_id, dict | list):
