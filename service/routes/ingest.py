@@ -203,14 +203,14 @@ async def _mercadopago(endpoint_key: str, request: Request) -> Response:
         raise ApiError(409, "webhook_secret_missing",
                        "this company has no Mercado Pago webhook secret saved; add it in the setup")
     secret = _decrypt(request, key_id, ciphertext, company_id, "mercadopago_webhook_secret")
-    data = json.loads(body).get("data")  # any JSON: a string or list here is not a dict to .get from
-    data_id = request.query_params.get("data.id") or (data.get("id") if isinstance(data, dict) else None)
-    if isinstance(data_id, dict | list):
-        data_id = None
-    problem = verify_mercadopago(x_signature, x_request_id, str(data_id) if data_id else None, secret, db_now)
+    signed_id = request.query_params.get("data.id")
+    problem = verify_mercadopago(x_signature, x_request_id, signed_id, secret, db_now)
     if problem:
         exc = ApiError(401, problem, "the x-signature header does not match this notification"
                        if problem == "bad_signature" else "the x-signature timestamp is outside the replay window")
+        await _log_rejection(request, "mercadopago", exc, company_id)
+        raise exc
+    if exc := _unsigned_payment_id(signed_id, json.loads(body).get("data")):
         await _log_rejection(request, "mercadopago", exc, company_id)
         raise exc
     return await _sql_answer(
@@ -218,6 +218,20 @@ async def _mercadopago(endpoint_key: str, request: Request) -> Response:
         "select http_status, response::text from tracking.ingest_mercadopago(%s, %s, %s::jsonb, %s)",
         (endpoint_key, body, kept_headers(request), request_id_var.get()), "mercadopago",
     )
+
+
+def _unsigned_payment_id(signed_id: str | None, data) -> ApiError | None:
+    """The worker fetches the body's data.id while the signature covers the query's: they must be the same
+    payment id (digits), or a validly signed notification could make the worker fetch another payment."""
+    body_id = data.get("id") if isinstance(data, dict) else None  # any JSON: data may be a string or a list
+    body_id = str(body_id) if isinstance(body_id, str | int) and not isinstance(body_id, bool) else None
+    if not (signed_id and signed_id.isascii() and signed_id.isdigit()):
+        return ApiError(422, "invalid_data_id", "the data.id query parameter (the one x-signature covers) must be "
+                        "the numeric payment id", {"fields": [{"field": "query.data.id", "problem": "not numeric"}]})
+    if body_id != signed_id:
+        return ApiError(422, "data_id_mismatch", "data.id in the body must equal the data.id query parameter that "
+                        "x-signature covers", {"fields": [{"field": "body.data.id", "problem": "differs from query"}]})
+    return None
 
 
 def _cors_headers(origin: str | None) -> dict:
