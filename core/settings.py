@@ -7,6 +7,7 @@ services or to the local fakes.
 from __future__ import annotations
 
 import base64
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +58,8 @@ class Settings:
     sentry_dsn: str | None = None
     sentry_environment: str = "local"
     metrics_token: str | None = None
+    # the reverse proxies (IPs / CIDRs) whose X-Forwarded-For names the client; none by default
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     public_url: str = "http://127.0.0.1:8000"
     setup_allow_private_urls: bool = False
     setup_vt_s: int = 300
@@ -81,6 +84,14 @@ class Settings:
     @property
     def dsn(self) -> str:
         return self.database_url or local_dsn(LOCAL_DB)
+
+
+def proxy_networks(spec: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """TRUSTED_PROXIES: comma-separated IPs or CIDRs (a bad entry stops the start-up, named)."""
+    try:
+        return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in spec.split(",") if part.strip())
+    except ValueError as exc:
+        raise ValueError(f"TRUSTED_PROXIES: {exc}; give IP addresses or CIDRs, comma-separated") from None
 
 
 def local_dsn(dbname: str) -> str:
@@ -140,6 +151,7 @@ def load() -> Settings:
         sentry_dsn=env.get("SENTRY_DSN") or None,
         sentry_environment=env.get("SENTRY_ENVIRONMENT", "local" if on_this_machine else "production"),
         metrics_token=env.get("METRICS_TOKEN") or None,
+        trusted_proxies=proxy_networks(env.get("TRUSTED_PROXIES", "")),
         # how gateways and landing pages reach this API (webhook and collector URLs are built on it)
         public_url=env.get("TRACKAI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         # sandbox and tests only: landing pages on 127.0.0.1 may be fetched

@@ -9,7 +9,7 @@ import psycopg
 import typer
 
 from core import migrate
-from core.settings import LOCAL_PORT, load
+from core.settings import LOCAL_PORT, Settings, load
 from trackai import contracts, dlq, localdb, secret_rotation
 from trackai import db as dbops
 
@@ -94,7 +94,15 @@ def serve(host: str = typer.Option(None), port: int = typer.Option(None),
 
     settings = load()
     uvicorn.run("service.app:create_app", factory=True, host=host or settings.api_host,
-                port=port or settings.api_port, log_level="warning", access_log=False, workers=workers)
+                port=port or settings.api_port, log_level="warning", access_log=False, workers=workers,
+                **proxy_options(settings))
+
+
+def proxy_options(settings: Settings) -> dict:
+    """uvicorn believes X-Forwarded-For from the proxies TRUSTED_PROXIES names and from no one else (its own
+    default is 127.0.0.1, or FORWARDED_ALLOW_IPS)."""
+    trusted = ",".join(str(network) for network in settings.trusted_proxies)
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted}
 
 
 @app.command()

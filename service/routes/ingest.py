@@ -16,6 +16,7 @@ from core.request_context import request_id_var
 from core.secrets import Keyring, SecretError
 from service import gateways
 from service.body import declared_length, kept_headers, read_gateway_body, read_json_body
+from service.client_ip import client_ip
 from service.errors import SQL_REFUSALS, ApiError, documented, error_response, sql_refusal
 from service.group_commit import GroupCommit
 from service.schemas import (
@@ -242,13 +243,6 @@ def _cors_headers(origin: str | None) -> dict:
             "Access-Control-Allow-Headers": "content-type", "Access-Control-Max-Age": "600"}
 
 
-def _client_ip(request: Request) -> str | None:
-    forwarded = request.headers.get("x-forwarded-for")
-    if forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.client.host if request.client else None
-
-
 @router.options("/collect", include_in_schema=False)
 async def collect_preflight(request: Request, key: str = "") -> Response:
     origin = request.headers.get("origin")
@@ -274,7 +268,7 @@ async def collect(request: Request, key: str) -> Response:
     origin = request.headers.get("origin")
     # recorded together with the browser events arriving meanwhile (service/group_commit.py)
     resp = await _answer(request, "collector", request.app.state.collector_commit.submit(
-        (key, origin, body, _client_ip(request), request.headers.get("user-agent"), request_id_var.get())))
+        (key, origin, body, client_ip(request), request.headers.get("user-agent"), request_id_var.get())))
     if resp.status_code < 400:
         resp.headers.update(_cors_headers(origin))
     return resp
