@@ -223,9 +223,10 @@ def _run_hosted(settings) -> int:
     for name in sorted(WORKERS):
         processes.start(settings, f"worker-{name}", ["-m", "trackai.cli", "work", name])
     base = f"http://{settings.api_host}:{settings.api_port}"
-    health = wait_http(f"{base}/health", expect_ok=False)
-    down = health.get("down") or []
-    typer.echo(f"[api] {base} " + (f"degraded: {', '.join(down)} (GET /health says why)" if down else "healthy"))
+    health = wait_http(f"{base}/health", expect_ok=False, token=settings.metrics_token)
+    down = health.get("down") or ["set METRICS_TOKEN to see which part"]
+    typer.echo(f"[api] {base} " + (f"degraded: {', '.join(down)} (GET /health says why)"
+                                   if health.get("status") != "ok" else "healthy"))
     typer.echo(f"[workers] running: {', '.join(sorted(WORKERS))}")
     typer.echo(f"[logs] {settings.local_dir / 'logs'}; stop everything with `make stop`")
     return 0
