@@ -7,6 +7,7 @@ services or to the local fakes.
 from __future__ import annotations
 
 import base64
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,7 +57,10 @@ class Settings:
     notify_timeout_s: float = 5.0
     sentry_dsn: str | None = None
     sentry_environment: str = "local"
+    # the operator's bearer token for /metrics and /health's details; required when the database is hosted
     metrics_token: str | None = None
+    # the reverse proxies (IPs / CIDRs) whose X-Forwarded-For names the client; none by default
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     public_url: str = "http://127.0.0.1:8000"
     setup_allow_private_urls: bool = False
     setup_vt_s: int = 300
@@ -79,8 +83,25 @@ class Settings:
         return not self.database_url
 
     @property
+    def is_hosted(self) -> bool:
+        """True against a database on another machine (a DATABASE_URL not on 127.0.0.1 / localhost)."""
+        return not on_this_machine(self.database_url)
+
+    @property
     def dsn(self) -> str:
         return self.database_url or local_dsn(LOCAL_DB)
+
+
+def on_this_machine(database_url: str | None) -> bool:
+    return not database_url or "@127.0.0.1:" in database_url or "@localhost:" in database_url
+
+
+def proxy_networks(spec: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """TRUSTED_PROXIES: comma-separated IPs or CIDRs (a bad entry stops the start-up, named)."""
+    try:
+        return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in spec.split(",") if part.strip())
+    except ValueError as exc:
+        raise ValueError(f"TRUSTED_PROXIES: {exc}; give IP addresses or CIDRs, comma-separated") from None
 
 
 def local_dsn(dbname: str) -> str:
@@ -107,8 +128,8 @@ def load() -> Settings:
     env = os.environ
     local_dir = Path(env.get("TRACKAI_LOCAL_DIR", REPO_ROOT / ".local"))
     database_url = env.get("DATABASE_URL") or None
-    on_this_machine = not database_url or "@127.0.0.1:" in database_url or "@localhost:" in database_url
-    secret_key = env.get("TRACKAI_SECRET_KEY") or (_local_secret_key(local_dir) if on_this_machine else None)
+    local = on_this_machine(database_url)
+    secret_key = env.get("TRACKAI_SECRET_KEY") or (_local_secret_key(local_dir) if local else None)
     return Settings(
         database_url=database_url,
         local_dir=local_dir,
@@ -138,8 +159,9 @@ def load() -> Settings:
         smtp_starttls=env.get("SMTP_STARTTLS", "1" if env.get("SMTP_PORT") == "587" else "0") == "1",
         notify_timeout_s=float(env.get("NOTIFY_TIMEOUT_S", "5")),
         sentry_dsn=env.get("SENTRY_DSN") or None,
-        sentry_environment=env.get("SENTRY_ENVIRONMENT", "local" if on_this_machine else "production"),
+        sentry_environment=env.get("SENTRY_ENVIRONMENT", "local" if local else "production"),
         metrics_token=env.get("METRICS_TOKEN") or None,
+        trusted_proxies=proxy_networks(env.get("TRUSTED_PROXIES", "")),
         # how gateways and landing pages reach this API (webhook and collector URLs are built on it)
         public_url=env.get("TRACKAI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         # sandbox and tests only: landing pages on 127.0.0.1 may be fetched

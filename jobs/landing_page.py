@@ -1,6 +1,7 @@
 """Fetching a lead's landing page without letting the URL reach inside our network (SSRF).
 
-http/https only; every address the host resolves to must be public (outside the sandbox); the
+http/https only, on ports 80 and 443 only (outside the sandbox: the local fakes listen on any port);
+every address the host resolves to must be public (outside the sandbox); the
 connection goes to the address that was checked (no second DNS lookup to rebind); redirects are
 followed by hand and each hop is checked again; at most MAX_BYTES are read within TIMEOUT_S.
 """
@@ -20,6 +21,7 @@ from jobs.providers.errors import ProviderError
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_REDIRECTS = 5
+PUBLIC_PORTS = (80, 443)
 TIMEOUT_S = 10.0
 _PIXEL_INIT = re.compile(r"""fbq\(\s*['"]init['"]\s*,\s*['"](\d{15,16})['"]""")
 
@@ -36,6 +38,10 @@ class Page:
 
 
 async def _public_address(host: str, port: int, allow_private: bool) -> str:
+    """The address to connect to: host:port must be a public web server (anything, in the sandbox)."""
+    if not allow_private and port not in PUBLIC_PORTS:
+        raise LandingError("landing.blocked_port", f"{host} is asked for on port {port}; landing pages are "
+                           "fetched on ports 80 (http) and 443 (https) only")
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror:

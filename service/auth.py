@@ -21,6 +21,7 @@ through app.has_company_access / app.admin_company, which also refuse anonymous 
 
 from __future__ import annotations
 
+import hmac
 import logging
 import threading
 import time
@@ -215,3 +216,18 @@ def require_user(request: Request) -> dict:
     except KeysUnavailable:
         raise ApiError(503, "auth_unavailable",
                        "the project's signing keys could not be fetched from Supabase Auth; retry shortly") from None
+
+
+def operator_refusal(request: Request) -> ApiError | None:
+    """None when the caller may read operator detail (/metrics, /health's parts): anyone on a local stack,
+    else only with METRICS_TOKEN as its bearer token. Hosted (or with a token set) the rest are refused."""
+    settings = request.app.state.settings
+    if settings.metrics_token:
+        given = request.headers.get("authorization", "")
+        if hmac.compare_digest(given.encode(), f"Bearer {settings.metrics_token}".encode()):
+            return None
+        return ApiError(401, "unauthorized", "a valid METRICS_TOKEN bearer token is required")
+    if settings.is_hosted:
+        return ApiError(401, "metrics_token_not_set", "this server uses a hosted database, so operator detail "
+                        "needs a bearer token: set METRICS_TOKEN and send `Authorization: Bearer <token>`")
+    return None

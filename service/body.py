@@ -18,12 +18,19 @@ _BRACKETS = re.compile(r"\[([^\]]*)\]")
 KEPT_HEADERS = ("user-agent", "content-type", "content-length", "x-forwarded-for", "x-request-id")
 
 
-async def read_json_body(request: Request, *, allow_form: bool = False) -> str:
-    """The raw body as text, once it is known to be at most 1 MB of valid JSON (an object or array)."""
+async def read_json_body(request: Request, *, allow_form: bool = False, optional: bool = False) -> str | None:
+    """The raw body as text, once it is known to be at most 1 MB (counted while it streams in) of valid JSON
+    (an object). With optional, an empty body, whatever its content type, is None."""
     ctype = _content_type(request)
-    if ctype != "application/json" and not (allow_form and ctype == "text/plain"):
+    is_json = ctype == "application/json" or (allow_form and ctype == "text/plain")
+    if not is_json and not optional:
         raise ApiError(415, "unsupported_media_type", "send the body as application/json")
-    return _parse_json(await read_raw(request))[0]
+    raw = await read_raw(request)
+    if optional and not raw:
+        return None
+    if not is_json:
+        raise ApiError(415, "unsupported_media_type", "send the body as application/json")
+    return _parse_json(raw)[0]
 
 
 async def read_gateway_body(request: Request, body_format: str) -> tuple[bytes, str, dict]:

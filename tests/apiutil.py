@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from core import tenants
 from core.secrets import Keyring
-from core.settings import Settings, load
+from core.settings import Settings, load, proxy_networks
 from fakes.perfectpay import approved_now
 from service.app import create_app
 
@@ -23,10 +23,16 @@ def settings_for(dsn: str, **overrides) -> Settings:
     return dataclasses.replace(load(), database_url=dsn, **overrides)
 
 
-def api_client(dsn: str, run_ingest: bool = True, **overrides) -> TestClient:
+# api_client(dsn, **BEHIND_PROXY): requests come through a proxy of ours, whose X-Forwarded-For names the browser
+BEHIND_PROXY = {"peer": ("10.0.0.2", 50000), "trusted_proxies": proxy_networks("10.0.0.0/8")}
+
+
+def api_client(dsn: str, run_ingest: bool = True, peer: tuple[str, int] = ("testclient", 50000),
+               **overrides) -> TestClient:
     """A TestClient whose lifespan (the connection pool) is running; use it as a context manager.
-    With run_ingest, what a webhook stored is processed after each request, as the ingest worker does."""
-    client = TestClient(create_app(settings_for(dsn, **overrides)), raise_server_exceptions=False)
+    With run_ingest, what a webhook stored is processed after each request, as the ingest worker does.
+    peer: the address requests come from (a proxy's, for X-Forwarded-For)."""
+    client = TestClient(create_app(settings_for(dsn, **overrides)), raise_server_exceptions=False, client=peer)
     if run_ingest:
         client.event_hooks["response"].append(lambda _response: process_ingest(dsn))
     return client

@@ -78,7 +78,9 @@ def endpoints(t: Tenant, admin_uid: str) -> list[Endpoint]:
         Endpoint("perfectpay", 1_000_000, perfectpay, lambda: postback(code=f"PP{uid()}"),
                  format_fields={"token", "currency_enum_key"}),
         Endpoint("mercadopago", 1_000_000, mercadopago,
-                 lambda: {"id": 1, "type": "payment", "action": "payment.updated", "data": {"id": uid()}}),
+                 lambda: {"id": 1, "type": "payment", "action": "payment.updated",
+                          "data": {"id": str(uuid.uuid4().int % 10**11)}},  # a payment id: digits
+                 format_fields={"data.id"}),
         Endpoint("collect", 1_000_000, collect,
                  lambda: {"event_name": "PageView", "event_id": f"ev-{uid()}", "visitor_id": f"v-{uid()}",
                           "url": "https://loja.example.com.br/oferta", "referrer": "https://facebook.com/",

@@ -6,10 +6,18 @@ from __future__ import annotations
 
 import time
 
-from tests.apiutil import ORIGIN, postback
+import pytest
+
+from tests.apiutil import BEHIND_PROXY, ORIGIN, api_client, postback
 
 UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
 FBCLID = "IwAR2F4-dbP0l7Mn1IawQQGCINEz7PYXQvwjNwB_qa2ofrHyiLjcbCRxTDMgk"
+
+
+@pytest.fixture(scope="module")
+def client(dsn):
+    with api_client(dsn, **BEHIND_PROXY) as c:
+        yield c
 
 
 def _collect(client, tenant, origin=ORIGIN, **body):

@@ -42,7 +42,7 @@ def started(monkeypatch, tmp_path):
     """Processes the run would start, recorded instead of started; pid files and logs in a temporary dir."""
     names: list[str] = []
     monkeypatch.setattr(processes, "start", lambda settings, name, args, env=None: names.append(name) or 0)
-    monkeypatch.setattr(sandbox, "wait_http", lambda url, timeout_s=60, expect_ok=True: {"down": [], "parts": {}})
+    monkeypatch.setattr(sandbox, "wait_http", lambda url, **_: {"status": "ok", "down": [], "parts": {}})
     monkeypatch.setenv("TRACKAI_LOCAL_DIR", str(tmp_path))
     return names
 

@@ -22,7 +22,7 @@ from fakes.base import serve
 from fakes.mercadopago import MercadoPagoFake, signed_notification
 from jobs.base import QueueWorker
 from jobs.mercadopago import MercadoPagoFetcher
-from tests.apiutil import ORIGIN, api_client, connect_whatsapp, postback, process_ingest, settings_for
+from tests.apiutil import BEHIND_PROXY, ORIGIN, api_client, connect_whatsapp, postback, process_ingest, settings_for
 from tests.dispatchutil import (
     UA,
     capture_all_logs,
@@ -102,7 +102,7 @@ def test_no_secret_leaves_through_logs_responses_or_realtime(dsn, conn, realtime
         with capture_all_logs() as records, meta_fake((pixel, meta_token)) as (fake, meta_url), \
                 serve(mp.app) as mp_server, \
                 api_client(dsn, whatsapp_app_secret=wa_secret, whatsapp_verify_token=wa_verify,
-                           metrics_token=metrics_token) as client:
+                           metrics_token=metrics_token, **BEHIND_PROXY) as client:
             client.event_hooks = {"request": [], "response": [keep]}
             visitor = f"v-{uuid.uuid4().hex[:12]}"
             client.post("/collect", params={"key": collector},

@@ -9,7 +9,7 @@ import psycopg
 import typer
 
 from core import migrate
-from core.settings import LOCAL_PORT, load
+from core.settings import LOCAL_PORT, Settings, load
 from trackai import contracts, dlq, localdb, revenue, secret_rotation
 from trackai import db as dbops
 
@@ -95,7 +95,15 @@ def serve(host: str = typer.Option(None), port: int = typer.Option(None),
 
     settings = load()
     uvicorn.run("service.app:create_app", factory=True, host=host or settings.api_host,
-                port=port or settings.api_port, log_level="warning", access_log=False, workers=workers)
+                port=port or settings.api_port, log_level="warning", access_log=False, workers=workers,
+                **proxy_options(settings))
+
+
+def proxy_options(settings: Settings) -> dict:
+    """uvicorn believes X-Forwarded-For from the proxies TRUSTED_PROXIES names and from no one else (its own
+    default is 127.0.0.1, or FORWARDED_ALLOW_IPS)."""
+    trusted = ",".join(str(network) for network in settings.trusted_proxies)
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted}
 
 
 @app.command()
@@ -216,9 +224,10 @@ def _run_hosted(settings) -> int:
     for name in sorted(WORKERS):
         processes.start(settings, f"worker-{name}", ["-m", "trackai.cli", "work", name])
     base = f"http://{settings.api_host}:{settings.api_port}"
-    health = wait_http(f"{base}/health", expect_ok=False)
-    down = health.get("down") or []
-    typer.echo(f"[api] {base} " + (f"degraded: {', '.join(down)} (GET /health says why)" if down else "healthy"))
+    health = wait_http(f"{base}/health", expect_ok=False, token=settings.metrics_token)
+    down = health.get("down") or ["set METRICS_TOKEN to see which part"]
+    typer.echo(f"[api] {base} " + (f"degraded: {', '.join(down)} (GET /health says why)"
+                                   if health.get("status") != "ok" else "healthy"))
     typer.echo(f"[workers] running: {', '.join(sorted(WORKERS))}")
     typer.echo(f"[logs] {settings.local_dir / 'logs'}; stop everything with `make stop`")
     return 0

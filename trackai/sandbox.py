@@ -49,12 +49,14 @@ SANDBOX_GTM_ACCOUNT = "6000000001"
 SANDBOX_GTM_TOKEN = "ya29.sandbox-gtm-service-account"
 
 
-def wait_http(url: str, timeout_s: float = 60, expect_ok: bool = True) -> dict:
+def wait_http(url: str, timeout_s: float = 60, expect_ok: bool = True, token: str | None = None) -> dict:
+    """The JSON answer of url once it is up; token: METRICS_TOKEN, which /health's detail may need."""
     deadline = time.monotonic() + timeout_s
     last: dict = {}
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     while time.monotonic() < deadline:
         try:
-            r = httpx.get(url, timeout=2)
+            r = httpx.get(url, timeout=2, headers=headers)
             last = r.json() if r.headers.get("content-type", "").startswith("application/json") else {}
             if r.status_code == 200 or not expect_ok:
                 return last
@@ -255,8 +257,8 @@ def main(settings: Settings, allow_hosted: bool = False) -> int:
     for name in sorted(WORKERS):
         processes.start(settings, f"worker-{name}", ["-m", "trackai.cli", "work", name], env=env)
     base = f"http://{settings.api_host}:{settings.api_port}"
-    health = wait_http(f"{base}/health")
-    print(f"[api] {base} healthy: " + ", ".join(f"{k}=ok" for k in health["parts"]))
+    health = wait_http(f"{base}/health", token=settings.metrics_token)
+    print(f"[api] {base} healthy: " + ", ".join(f"{k}=ok" for k in health.get("parts", {"api": None})))
     print(f"[workers] running: {', '.join(sorted(WORKERS))}")
     journey = sandbox_onboarding.run(base, settings, f"http://127.0.0.1:{FAKE_PORTS['landing']}", {
         "pixel_id": SANDBOX_PIXEL, "meta_access_token": SANDBOX_TOKEN, "tracking_domain": f"track.{SANDBOX_ZONE}",

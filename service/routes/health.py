@@ -1,4 +1,7 @@
-"""GET /health: every part the service needs, named when it is down."""
+"""GET /health: every part the service needs, named when it is down.
+
+The status (and 200 / 503) is for anyone, a load balancer included; which part is down, migration names and
+queue depths are operator detail: on a hosted database, or with METRICS_TOKEN set, only for its bearer."""
 
 from __future__ import annotations
 
@@ -9,18 +12,22 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from core import migrate
+from service.auth import operator_refusal
 
 router = APIRouter()
 
 
 class Health(BaseModel):
     status: Literal["ok", "degraded"]
-    down: list[str] = Field(description="The parts that are not ok.")
-    parts: dict[str, dict[str, Any]] = Field(description="database, migrations (pending), pg_cron (last_beat_at), "
-                                             "pgmq (queues: depth, oldest_age_s); each with ok")
+    down: list[str] | None = Field(None, description="The parts that are not ok (operator detail: absent for "
+                                   "a caller without the METRICS_TOKEN bearer token when hosted or when it is set).")
+    parts: dict[str, dict[str, Any]] | None = Field(
+        None, description="database, migrations (pending), pg_cron (last_beat_at), pgmq (queues: depth, "
+        "oldest_age_s); each with ok (operator detail, as down).")
 
 
-@router.get("/health", tags=["operations"], summary="Database, migrations, pg_cron, pgmq and queue depths",
+@router.get("/health", tags=["operations"],
+            summary="Up or degraded; for the operator, which of database, migrations, pg_cron and pgmq",
             response_model=Health, responses={503: {"model": Health, "description": "A part is down (named)"}})
 async def health(request: Request) -> JSONResponse:
     parts: dict[str, dict] = {}
@@ -52,5 +59,7 @@ async def health(request: Request) -> JSONResponse:
         if parts["database"]["ok"]:
             parts["schema"] = {"ok": False, "error": type(exc).__name__}
     down = [name for name, part in parts.items() if not part["ok"]]
-    body = {"status": "ok" if not down else "degraded", "down": down, "parts": parts}
+    body = {"status": "ok" if not down else "degraded"}
+    if operator_refusal(request) is None:
+        body |= {"down": down, "parts": parts}
     return JSONResponse(body, status_code=200 if not down else 503)

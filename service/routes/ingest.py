@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Awaitable
 
 from fastapi import APIRouter, Header, Request, Response
@@ -15,6 +16,7 @@ from core.request_context import request_id_var
 from core.secrets import Keyring, SecretError
 from service import gateways
 from service.body import declared_length, kept_headers, read_gateway_body, read_json_body
+from service.client_ip import client_ip
 from service.errors import SQL_REFUSALS, ApiError, documented, error_response, sql_refusal
 from service.group_commit import GroupCommit
 from service.schemas import (
@@ -34,6 +36,7 @@ from service.schemas import (
 from service.signatures import verify_hmac_hex, verify_mercadopago
 
 router = APIRouter(tags=["ingestion"])
+log = logging.getLogger("trackai.api")
 
 # Success bodies are declared as response_model for the documentation only: each route returns the Response
 # its SQL function's answer became, which FastAPI passes through unvalidated (and the webhook route is served
@@ -139,11 +142,7 @@ async def _verify_signature(config: gateways.Gateway, endpoint_key: str, request
     if ciphertext is None:
         raise ApiError(409, "webhook_secret_missing", f"this company has no {config.label} "
                        f"{config.credential_label} saved; add it in the setup")
-    try:
-        secret = Keyring.parse(request.app.state.settings.secret_key).decrypt(
-            key_id, ciphertext, company_id, config.secret_kind)
-    except SecretError as exc:
-        raise ApiError(503, "secret_unavailable", str(exc)) from None
+    secret = _decrypt(request, key_id, ciphertext, company_id, config.secret_kind)
     algorithm = config.auth.removeprefix("hmac_").removesuffix("_hex")
     if not verify_hmac_hex(algorithm, raw, signature, secret):
         exc = ApiError(401, "bad_signature", f"{config.names_where()} is not the {algorithm.upper()} HMAC of the "
@@ -151,6 +150,18 @@ async def _verify_signature(config: gateways.Gateway, endpoint_key: str, request
                        if signature else f"no signature: {config.label} sends it in {config.names_where()}")
         await _log_rejection(request, config.gateway, exc, company_id)
         raise exc
+
+
+def _decrypt(request: Request, key_id: str, ciphertext: bytes, company_id: str, kind: str) -> str:
+    """The company's webhook secret. When this server cannot decrypt it, the caller (unauthenticated) learns
+    only that; which company and key is logged for the operator (SecretError names them, never the secret)."""
+    try:
+        return Keyring.parse(request.app.state.settings.secret_key).decrypt(key_id, ciphertext, company_id, kind)
+    except SecretError as exc:
+        log.error("webhook secret unavailable", extra={"company_id": company_id, "secret_kind": kind,
+                                                       "key_id": key_id, "error": str(exc)})
+        raise ApiError(503, "secret_unavailable", "this server cannot read the webhook secret saved for this "
+                       "endpoint; nothing was stored, and the operator has been told") from None
 
 
 # webhook traffic: served by service.hot_routes, past FastAPI's routing
@@ -192,19 +203,15 @@ async def _mercadopago(endpoint_key: str, request: Request) -> Response:
     if ciphertext is None:
         raise ApiError(409, "webhook_secret_missing",
                        "this company has no Mercado Pago webhook secret saved; add it in the setup")
-    try:
-        secret = Keyring.parse(request.app.state.settings.secret_key).decrypt(
-            key_id, ciphertext, company_id, "mercadopago_webhook_secret")
-    except SecretError as exc:
-        raise ApiError(503, "secret_unavailable", str(exc)) from None
-    data = json.loads(body).get("data")  # any JSON: a string or list here is not a dict to .get from
-    data_id = request.query_params.get("data.id") or (data.get("id") if isinstance(data, dict) else None)
-    if isinstance(data_id, dict | list):
-        data_id = None
-    problem = verify_mercadopago(x_signature, x_request_id, str(data_id) if data_id else None, secret, db_now)
+    secret = _decrypt(request, key_id, ciphertext, company_id, "mercadopago_webhook_secret")
+    signed_id = request.query_params.get("data.id")
+    problem = verify_mercadopago(x_signature, x_request_id, signed_id, secret, db_now)
     if problem:
         exc = ApiError(401, problem, "the x-signature header does not match this notification"
                        if problem == "bad_signature" else "the x-signature timestamp is outside the replay window")
+        await _log_rejection(request, "mercadopago", exc, company_id)
+        raise exc
+    if exc := _unsigned_payment_id(signed_id, json.loads(body).get("data")):
         await _log_rejection(request, "mercadopago", exc, company_id)
         raise exc
     return await _sql_answer(
@@ -214,19 +221,26 @@ async def _mercadopago(endpoint_key: str, request: Request) -> Response:
     )
 
 
+def _unsigned_payment_id(signed_id: str | None, data) -> ApiError | None:
+    """The worker fetches the body's data.id while the signature covers the query's: they must be the same
+    payment id (digits), or a validly signed notification could make the worker fetch another payment."""
+    body_id = data.get("id") if isinstance(data, dict) else None  # any JSON: data may be a string or a list
+    body_id = str(body_id) if isinstance(body_id, str | int) and not isinstance(body_id, bool) else None
+    if not (signed_id and signed_id.isascii() and signed_id.isdigit()):
+        return ApiError(422, "invalid_data_id", "the data.id query parameter (the one x-signature covers) must be "
+                        "the numeric payment id", {"fields": [{"field": "query.data.id", "problem": "not numeric"}]})
+    if body_id != signed_id:
+        return ApiError(422, "data_id_mismatch", "data.id in the body must equal the data.id query parameter that "
+                        "x-signature covers", {"fields": [{"field": "body.data.id", "problem": "differs from query"}]})
+    return None
+
+
 def _cors_headers(origin: str | None) -> dict:
     if not origin:
         return {}
     return {"Access-Control-Allow-Origin": origin, "Vary": "Origin",
             "Access-Control-Allow-Methods": "POST, OPTIONS",
             "Access-Control-Allow-Headers": "content-type", "Access-Control-Max-Age": "600"}
-
-
-def _client_ip(request: Request) -> str | None:
-    forwarded = request.headers.get("x-forwarded-for")
-    if forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.client.host if request.client else None
 
 
 @router.options("/collect", include_in_schema=False)
@@ -254,7 +268,7 @@ async def collect(request: Request, key: str) -> Response:
     origin = request.headers.get("origin")
     # recorded together with the browser events arriving meanwhile (service/group_commit.py)
     resp = await _answer(request, "collector", request.app.state.collector_commit.submit(
-        (key, origin, body, _client_ip(request), request.headers.get("user-agent"), request_id_var.get())))
+        (key, origin, body, client_ip(request), request.headers.get("user-agent"), request_id_var.get())))
     if resp.status_code < 400:
         resp.headers.update(_cors_headers(origin))
     return resp

@@ -8,12 +8,12 @@ Two kinds of figures:
   monitoring rollup, plus queue depths, breaker states, open dead letters and firing alerts.
 
 With several API workers set PROMETHEUS_MULTIPROC_DIR (prometheus-client's multiprocess mode) so a
-scrape adds up every worker's HTTP counters. METRICS_TOKEN, when set, is required as a bearer token.
+scrape adds up every worker's HTTP counters. METRICS_TOKEN, when set, is required as a bearer token; against a
+hosted database it is required, so /metrics is closed until it is set (service.auth.operator_refusal).
 """
 
 from __future__ import annotations
 
-import hmac
 import logging
 import os
 import time
@@ -31,7 +31,8 @@ from prometheus_client import (
 )
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 
-from service.errors import ApiError, documented
+from service.auth import operator_refusal
+from service.errors import documented
 
 router = APIRouter(tags=["operations"])
 log = logging.getLogger("trackai.api")
@@ -169,13 +170,11 @@ def _registry_output(rows) -> bytes:
 @router.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse, responses=documented({
     200: {"description": "Prometheus text exposition format",
           "content": {"text/plain": {"schema": {"type": "string"}}}},
-    401: {"description": "METRICS_TOKEN is set and the bearer token is not it"}}, "text/plain"))
+    401: {"description": "METRICS_TOKEN is set, or the database is hosted, and the bearer token is not it"}},
+    "text/plain"))
 async def metrics(request: Request) -> Response:
-    token = request.app.state.settings.metrics_token
-    if token:
-        given = request.headers.get("authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-            raise ApiError(401, "unauthorized", "a valid METRICS_TOKEN bearer token is required")
+    if refusal := operator_refusal(request):
+        raise refusal
     rows = []
     try:
         async with request.app.state.pool.connection(timeout=3) as conn:

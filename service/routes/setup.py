@@ -196,9 +196,14 @@ ANSWERS = documented({401: {"description": "Missing or invalid access token"},
                       422: {"description": "Invalid fields"}})
 
 
-async def _parse(request: Request, model: type[BaseModel]):
+async def _parse(request: Request, model: type[BaseModel], *, optional: bool = False):
+    """The body as the model: capped while it streams in (413), JSON (400), valid fields (422); with optional,
+    an empty body is the model's defaults."""
+    text = await read_json_body(request, optional=optional)
+    if text is None:
+        return model()
     try:
-        return model.model_validate_json(await read_json_body(request))
+        return model.model_validate_json(text)
     except ValidationError as exc:
         raise RequestValidationError(exc.errors()) from None
 
@@ -340,7 +345,7 @@ async def session_status(session_id: UUID, request: Request, claims: Annotated[d
              summary="Re-run the failed steps (or all of them)")
 async def revalidate(session_id: UUID, request: Request, claims: Annotated[dict, Depends(require_user)]) -> dict:
     await _session_for(request, claims, session_id, "marketing_admin")
-    body = Revalidate.model_validate_json(await read_json_body(request)) if await request.body() else Revalidate()
+    body: Revalidate = await _parse(request, Revalidate, optional=True)
     async with request.app.state.pool.connection() as conn:
         rerun = await (await conn.execute("select setup.revalidate(%s, %s)", (session_id, body.all))).fetchone()
     return {"session_id": str(session_id), "rerun": rerun[0]}

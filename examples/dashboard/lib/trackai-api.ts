@@ -11,7 +11,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Database, migrations, pg_cron, pgmq and queue depths */
+        /** Up or degraded; for the operator, which of database, migrations, pg_cron and pgmq */
         get: operations["health_health_get"];
         put?: never;
         post?: never;
@@ -489,18 +489,18 @@ export interface components {
             status: "ok" | "degraded";
             /**
              * Down
-             * @description The parts that are not ok.
+             * @description The parts that are not ok (operator detail: absent for a caller without the METRICS_TOKEN bearer token when hosted or when it is set).
              */
-            down: string[];
+            down?: string[] | null;
             /**
              * Parts
-             * @description database, migrations (pending), pg_cron (last_beat_at), pgmq (queues: depth, oldest_age_s); each with ok
+             * @description database, migrations (pending), pg_cron (last_beat_at), pgmq (queues: depth, oldest_age_s); each with ok (operator detail, as down).
              */
-            parts: {
+            parts?: {
                 [key: string]: {
                     [key: string]: unknown;
                 };
-            };
+            } | null;
         };
         /**
          * NoMetaEvent
@@ -1787,7 +1787,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description METRICS_TOKEN is set and the bearer token is not it */
+            /** @description METRICS_TOKEN is set, or the database is hosted, and the bearer token is not it */
             401: {
                 headers: {
                     [name: string]: unknown;
