@@ -1,6 +1,6 @@
 """Fetching a lead's landing page without letting the URL reach inside our network (SSRF).
 
-http/https only, on ports 80 and 443 only (outside the sandbox: the local fakes listen on any port);
+http/https only, on ports 80 and 443 only (outside the sandbox: the local fakes answer on other ports);
 every address the host resolves to must be public (outside the sandbox); the
 connection goes to the address that was checked (no second DNS lookup to rebind); redirects are
 followed by hand and each hop is checked again; at most MAX_BYTES are read within TIMEOUT_S.
