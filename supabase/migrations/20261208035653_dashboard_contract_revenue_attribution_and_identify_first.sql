@@ -2002,7 +2002,10 @@ begin
     perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(company::text || x.k, 0))
     from (select distinct k from pg_catalog.unnest(keys) k order by 1) x;
   end if;
-  delete from revenue.attributions a where a.company_id = company and a.purchase_key = any(keys);
+  -- one index probe per key (attributions_purchase_idx), whatever the statistics of a fast-growing table
+  -- say: a plan that reads the company's rows and filters them grows with its history
+  delete from revenue.attributions a using pg_catalog.unnest(keys) as k (key)
+  where a.company_id = company and a.purchase_key = k.key;
   with p as (
     select x.purchase_key, x.purchased_at, x.lead_visitor_id, x.conversation_id
     from revenue.purchases x
