@@ -1984,6 +1984,9 @@ grant all on table monitoring.setup_funnel to service_role;
 create or replace function revenue.attribute(company uuid, keys text[]) returns int
 language plpgsql
 set search_path = ''
+-- planned on every call, for the tables as they are: a plan kept from a company's first sales (a few rows)
+-- reads every attribution and sale of the company, and a batch then costs more the more it has sold
+set plan_cache_mode = 'force_custom_plan'
 as $$
 declare
   n int;
@@ -2002,10 +2005,7 @@ begin
     perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(company::text || x.k, 0))
     from (select distinct k from pg_catalog.unnest(keys) k order by 1) x;
   end if;
-  -- one index probe per key (attributions_purchase_idx), whatever the statistics of a fast-growing table
-  -- say: a plan that reads the company's rows and filters them grows with its history
-  delete from revenue.attributions a using pg_catalog.unnest(keys) as k (key)
-  where a.company_id = company and a.purchase_key = k.key;
+  delete from revenue.attributions a where a.company_id = company and a.purchase_key = any(keys);
   with p as (
     select x.purchase_key, x.purchased_at, x.lead_visitor_id, x.conversation_id
     from revenue.purchases x
