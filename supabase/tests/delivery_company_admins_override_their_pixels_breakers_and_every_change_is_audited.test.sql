@@ -80,9 +80,10 @@ select tests.clear_authentication();
 select results_eq(
   $$ select action, changed_by, changed_at, before ->> 'expires_at' is not null, after ->> 'force', after ->> 'reason'
      from delivery.breaker_override_changes order by id $$,
-  format($$ values ('set', %L, '2026-03-02 12:00:00+00'::timestamptz, false, 'open', 'Meta incident on our pixel'),
-                   ('set', %L, '2026-03-02 12:00:00+00'::timestamptz, false, 'closed', 'send anyway'),
-                   ('ended', %L, '2026-03-02 12:00:00+00'::timestamptz, true, 'closed', 'send anyway') $$,
+  -- changed_at: the frozen clock's instant (app.now()), whatever date it was frozen at
+  format($$ values ('set', %L, app.now(), false, 'open', 'Meta incident on our pixel'),
+                   ('set', %L, app.now(), false, 'closed', 'send anyway'),
+                   ('ended', %L, app.now(), true, 'closed', 'send anyway') $$,
          'user:' || tests.user_id('owner'), 'user:' || tests.user_id('mara'), 'user:' || tests.user_id('mara')),
   'each change says who, when and what (before and after)');
 select is((select (before ->> 'expires_at')::timestamptz - (after ->> 'expires_at')::timestamptz

@@ -36,7 +36,10 @@ select throws_ok(format($$ select delivery.set_breaker_override(%s, 'open', 'x',
   '42704', null, 'set_breaker_override: another company''s admin is refused');
 select throws_ok(format($$ select * from revenue.create_audience_job(%L, '{"kind": "leads_without_purchase", "days": 7}') $$, :'a'),
   '42501', null, 'create_audience_job: another company''s admin is refused');
-select throws_ok(format($$ select * from revenue.upload_spend(%L, '[{"day": "2026-03-01", "campaign_id": "c1", "spend": "10"}]') $$, :'a'),
+-- a spend row for the day before the frozen clock's
+select pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('day', (app.now() - interval '1 day')::date,
+  'campaign_id', 'c1', 'spend', '10')) as spend_rows \gset
+select throws_ok(format($$ select * from revenue.upload_spend(%L, %L) $$, :'a', :'spend_rows'),
   '42501', null, 'upload_spend: another company''s admin is refused');
 
 select tests.authenticate_as('ana');
@@ -51,7 +54,7 @@ select tests.authenticate_as('ana');
 select lives_ok(format($$ select delivery.end_breaker_override(%s) $$, :ov), 'end_breaker_override: her company''s admin is served');
 select results_eq(format($$ select company_id, total from revenue.create_audience_job(%L, '{"kind": "leads_without_purchase", "days": 7}') $$, :'a'),
   format($$ values (%L::uuid, 1) $$, :'a'), 'create_audience_job: her company''s admin is served');
-select results_eq(format($$ select company_id, written from revenue.upload_spend(%L, '[{"day": "2026-03-01", "campaign_id": "c1", "spend": "10"}]') $$, :'a'),
+select results_eq(format($$ select company_id, written from revenue.upload_spend(%L, %L) $$, :'a', :'spend_rows'),
   format($$ values (%L::uuid, 1) $$, :'a'), 'upload_spend: her company''s admin is served');
 select tests.clear_authentication();
 select is((select count(*)::int from revenue.spend where company_id = :'b'), 0, 'nothing was written for company B');
